@@ -1,0 +1,186 @@
+from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.functional import cached_property
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("L'adresse e-mail est obligatoire.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractUser):
+    """A person; logs in with his e-mail address."""
+
+    username = None
+    email = models.EmailField("adresse e-mail", unique=True)
+    profession = models.CharField("profession", max_length=100, blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "email"]
+        verbose_name = "utilisateur"
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    @cached_property
+    def active_memberships(self) -> list["Membership"]:
+        """The user's memberships with their organisation, loaded once per request."""
+        if not self.pk or not self.is_active:
+            return []
+        return list(
+            self.memberships.select_related("organisation", "organisation__region")
+            .prefetch_related("organisation__departements")
+            .order_by("organisation__name")
+        )
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        CPTS = "CPTS", "CPTS (association)"
+        ARS_DD = "ARS_DD", "ARS — délégation départementale"
+        ARS_SIEGE = "ARS_SIEGE", "ARS — siège régional"
+        CPAM = "CPAM", "CPAM"
+        URPS = "URPS", "Inter URPS"
+        MSA = "MSA", "MSA"
+        ELSM = "ELSM", "ELSM (service médical)"
+        OTHER = "OTHER", "autre"
+
+    class Scope(models.TextChoices):
+        DEPARTEMENTS = "DEPARTEMENTS", "départements"
+        REGION = "REGION", "région"
+        NATIONAL = "NATIONAL", "France entière"
+
+    REVIEW_KINDS = (Kind.ARS_DD, Kind.ARS_SIEGE, Kind.CPAM, Kind.URPS, Kind.MSA, Kind.ELSM)
+
+    name = models.CharField("nom", max_length=200)
+    slug = models.SlugField(unique=True, max_length=80)
+    kind = models.CharField("type", max_length=12, choices=Kind.choices)
+    scope = models.CharField(
+        "périmètre", max_length=12, choices=Scope.choices, default=Scope.DEPARTEMENTS
+    )
+    region = models.ForeignKey(
+        "geo.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name="région",
+    )
+    departements = models.ManyToManyField(
+        "geo.Departement", blank=True, related_name="organisations", verbose_name="départements"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "organisation"
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(scope="REGION") | models.Q(region__isnull=False),
+                name="accounts_organisation_region_scope_has_region",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_cpts(self) -> bool:
+        return self.kind == self.Kind.CPTS
+
+    @property
+    def is_review_body(self) -> bool:
+        return self.kind in self.REVIEW_KINDS
+
+
+class Membership(models.Model):
+    """A user's role in one organisation."""
+
+    class Role(models.TextChoices):
+        # Inside a CPTS
+        COORDINATOR = "COORDINATOR", "coordinateur"
+        BUREAU = "BUREAU", "membre du bureau"
+        PILOT = "PILOT", "pilote d'action"
+        MEMBER = "MEMBER", "membre"
+        # Inside a review body
+        REVIEWER = "REVIEWER", "instructeur"
+        DECIDER = "DECIDER", "décideur (DD ARS)"
+        # Read-only over a region or France
+        ANALYST = "ANALYST", "analyste"
+
+    CPTS_ROLES = (Role.COORDINATOR, Role.BUREAU, Role.PILOT, Role.MEMBER)
+    REVIEW_ROLES = (Role.REVIEWER, Role.DECIDER)
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField("rôle", max_length=12, choices=Role.choices)
+    created_at = models.DateTimeField("membre depuis", auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation__name", "user__last_name"]
+        verbose_name = "appartenance"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="accounts_membership_one_per_organisation"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} — {self.organisation}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.organisation_id and not role_fits_organisation(self.role, self.organisation.kind):
+            raise ValidationError(
+                {"role": "Ce rôle n'existe pas dans une organisation de ce type."}
+            )
+
+    @property
+    def is_cpts_role(self) -> bool:
+        return self.role in self.CPTS_ROLES
+
+    @property
+    def is_review_role(self) -> bool:
+        return self.role in self.REVIEW_ROLES
+
+
+def role_fits_organisation(role: str, kind: str) -> bool:
+    """CPTS roles belong to a CPTS, reviewer/decider to a review body, analyst to anything
+    but a CPTS."""
+    if role in Membership.CPTS_ROLES:
+        return kind == Organisation.Kind.CPTS
+    if role == Membership.Role.DECIDER:
+        return kind == Organisation.Kind.ARS_DD
+    if role == Membership.Role.REVIEWER:
+        return kind in Organisation.REVIEW_KINDS
+    return kind != Organisation.Kind.CPTS

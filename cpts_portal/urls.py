@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from projects import views as project_views
+
+admin.site.site_header = "CPTS Portal — administration"
+admin.site.site_title = "CPTS Portal"
+
+urlpatterns = [
+    path("", project_views.home, name="home"),
+    path("compte/", include("accounts.urls")),
+    path("", include("projects.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

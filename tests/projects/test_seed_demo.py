@@ -1,0 +1,55 @@
+import pytest
+from django.core.management import call_command
+
+from accounts.models import Membership, Organisation, User
+from projects.models import Project
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    return (
+        User.objects.count(),
+        Organisation.objects.count(),
+        Membership.objects.count(),
+        Project.objects.count(),
+    )
+
+
+def test_seed_demo_creates_one_account_per_role_and_projects_at_different_stages(referential):
+    call_command("seed_demo", verbosity=0)
+
+    projects = Project.objects.prefetch_related("departements")
+    assert {p.stage for p in projects} >= {"INITIATIVE", "REDACTION", "INSTRUCTION"}
+    assert {d.code for p in projects for d in p.departements.all()} == {"30", "34"}
+    roles = set(Membership.objects.values_list("role", "organisation__kind"))
+    assert roles >= {
+        ("COORDINATOR", "CPTS"),
+        ("PILOT", "CPTS"),
+        ("BUREAU", "CPTS"),
+        ("REVIEWER", "ARS_DD"),
+        ("DECIDER", "ARS_DD"),
+        ("REVIEWER", "CPAM"),
+        ("REVIEWER", "URPS"),
+        ("ANALYST", "ARS_SIEGE"),
+    }
+    assert User.objects.filter(is_superuser=True).count() == 1
+
+
+def test_seed_demo_is_idempotent(referential):
+    call_command("seed_demo", verbosity=0)
+    first = _counts()
+    Project.objects.filter(slug="pic-saint-loup").update(stage="SUIVI")
+
+    call_command("seed_demo", verbosity=0)
+
+    assert _counts() == first
+    assert Project.objects.get(slug="pic-saint-loup").stage == "REDACTION"
+
+
+def test_seed_demo_sets_the_given_password(referential):
+    call_command("seed_demo", "--password", "un-autre-mot-de-passe", verbosity=0)
+
+    assert User.objects.get(email__startswith="claire.martin").check_password(
+        "un-autre-mot-de-passe"
+    )

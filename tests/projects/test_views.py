@@ -1,0 +1,147 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import Membership
+from tests.factories import make_membership, make_project, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_workspace_shows_the_stage_and_the_team(demo, login):
+    client = login(demo["users"]["sophie.garnier"])
+
+    response = client.get(reverse("projects:project-detail", args=["pic-saint-loup"]))
+
+    content = response.content.decode()
+    assert "CPTS du Pic Saint-Loup" in content
+    assert 'aria-current="step"' in content
+    assert "Projet de santé (rédaction)" in content
+    assert "Votre rôle : membre du bureau" in content
+    assert "Claire Martin" in content and "pilote d&#x27;action" in content
+    assert "Transmis à l'ARS" in content and "12/03/2026" in content
+
+
+def test_workspace_does_not_show_the_team_to_reviewers(demo, login):
+    client = login(demo["users"]["isabelle.moreau"])
+
+    response = client.get(reverse("projects:project-detail", args=["pic-saint-loup"]))
+
+    assert "Vous instruisez ce projet" in response.content.decode()
+    assert "Karim Benali" not in response.content.decode()
+
+
+def test_review_queue_lists_the_projects_of_the_reviewer_scope_only(demo, login):
+    client = login(demo["users"]["isabelle.moreau"])
+
+    response = client.get(reverse("projects:review-queue"))
+
+    names = [p.name for p in response.context["page"]]
+    assert names == ["CPTS du Pic Saint-Loup"]
+
+
+def test_review_queue_filters_by_departement_and_stage(demo, login):
+    client = login(demo["users"]["pierre.blanc"])
+
+    by_departement = client.get(reverse("projects:review-queue"), {"departement": "30"})
+    by_stage = client.get(reverse("projects:review-queue"), {"stage": "REDACTION"})
+
+    assert [p.slug for p in by_departement.context["page"]] == ["uzege-pont-du-gard"]
+    assert [p.slug for p in by_stage.context["page"]] == ["pic-saint-loup"]
+
+
+def test_analyst_overview_counts_projects_by_stage(demo, login):
+    client = login(demo["users"]["helene.rousseau"])
+
+    response = client.get(reverse("projects:analyst-overview"))
+
+    stages = {value: count for value, _, count in response.context["stages"]}
+    assert stages["INITIATIVE"] == 1
+    assert stages["REDACTION"] == 1
+    assert stages["INSTRUCTION"] == 1
+    assert response.context["total"] == 3
+
+
+def test_home_offers_a_choice_to_a_user_with_several_workspaces(demo, login):
+    user = demo["users"]["julien.roux"]
+    make_membership(
+        user=user, organisation=demo["organisations"]["cpts-uzege-pont-du-gard"], role="MEMBER"
+    )
+    client = login(user)
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 200
+    assert {d["label"] for d in response.context["destinations"]} == {
+        "CPTS du Pic Saint-Loup",
+        "CPTS Uzège – Pont du Gard",
+    }
+
+
+def test_home_explains_what_to_do_without_any_organisation(referential, login):
+    client = login(make_user())
+
+    response = client.get(reverse("home"))
+
+    assert "rattaché à aucune organisation" in response.content.decode()
+
+
+def test_error_pages_are_in_french(demo, login, settings):
+    settings.DEBUG = False
+    client = login(demo["users"]["karim.benali"])
+
+    not_found = client.get("/projets/uzege-pont-du-gard/")
+    forbidden = client.get(reverse("projects:review-queue"))
+
+    assert not_found.status_code == 404 and "Page introuvable" in not_found.content.decode()
+    assert forbidden.status_code == 403 and "Accès refusé" in forbidden.content.decode()
+
+
+def test_pages_carry_a_strict_content_security_policy(demo, login):
+    client = login(demo["users"]["claire.martin"])
+
+    response = client.get(reverse("projects:project-detail", args=["pic-saint-loup"]))
+
+    policy = response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in policy
+    assert "script-src 'self' 'nonce-" in policy
+    nonce = policy.split("'nonce-")[1].split("'")[0]
+    scripts = response.content.decode().count("<script")
+    assert response.content.decode().count(f'nonce="{nonce}"') == scripts
+
+
+# --- Queries do not grow with the data ------------------------------------------------------
+
+
+def _add_projects(count, organisation_kind="CPTS"):
+    for _ in range(count):
+        make_project(departements=["34", "30"], submitted_at="2026-02-01T10:00Z")
+
+
+def _add_team(organisation, count):
+    for _ in range(count):
+        make_membership(organisation=organisation, role=Membership.Role.MEMBER)
+
+
+@pytest.mark.parametrize(
+    ("url", "user"),
+    [
+        ("/instruction/", "pierre.blanc"),
+        ("/analyse/", "helene.rousseau"),
+        ("/projets/pic-saint-loup/", "claire.martin"),
+    ],
+)
+def test_page_queries_do_not_grow_with_the_data(demo, login, django_assert_num_queries, url, user):
+    client = login(demo["users"][user])
+    _add_projects(2)
+    _add_team(demo["organisations"]["cpts-pic-saint-loup"], 2)
+    client.get(url)  # warm the caches (content types, sessions)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+
+    _add_projects(60)
+    _add_team(demo["organisations"]["cpts-pic-saint-loup"], 60)
+
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert client.get(url).status_code == 200
