@@ -5,6 +5,8 @@ demo state, so running it twice leaves the same data.
 """
 
 import datetime as dt
+import importlib
+import importlib.util
 
 from django.conf import settings
 from django.db import transaction
@@ -23,6 +25,8 @@ Role = Membership.Role
 Stage = Project.Stage
 
 REGION = "76"  # Occitanie
+# Domain apps whose demo data is seeded after the core, in this order.
+DEMO_APPS = ["diagnostics", "funding", "missions", "governance"]
 
 ORGANISATIONS = [
     # slug, name, kind, scope, départements
@@ -236,4 +240,10 @@ def demo_seed(*, password: str | None = None) -> dict:
         users[local_part] = user
     local_part, first_name, last_name = ADMIN
     users[local_part] = _user(local_part, first_name, last_name, password=password, superuser=True)
-    return {"organisations": organisations, "projects": projects, "users": users}
+    seeded = {"organisations": organisations, "projects": projects, "users": users}
+    # Each domain app adds its own demo records (territory, fiches, budget, governance…)
+    # through a `demo.seed(seeded)` function; the root imports none of them statically.
+    for app in DEMO_APPS:
+        if importlib.util.find_spec(f"{app}.demo") is not None:
+            importlib.import_module(f"{app}.demo").seed(seeded)
+    return seeded

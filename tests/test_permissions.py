@@ -4,73 +4,21 @@ It walks the URL resolver, so a new URL fails here until it has its row in CASES
 states who may open it. Outsiders get 404, the wrong role 403, anonymous users the login page.
 """
 
+import importlib
+from pathlib import Path
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-# Demo accounts (projects/demo.py) by the role they play towards the project "pic-saint-loup"
-# (Hérault, 34, transmitted to the ARS).
-ROLES = {
-    "anonymous": None,
-    "coordinator": "claire.martin",
-    "pilot": "julien.roux",
-    "bureau": "sophie.garnier",
-    "member": "karim.benali",
-    "other_cpts": "thomas.lefevre",
-    "reviewer_in_scope": "isabelle.moreau",
-    "decider_in_scope": "philippe.girard",
-    "cpam_in_scope": "marie.chevalier",
-    "urps_region": "pierre.blanc",
-    "reviewer_out_of_scope": "camille.dupuis",
-    "decider_out_of_scope": "laurent.bonnet",
-    "analyst": "helene.rousseau",
-    "admin": "admin",
-}
-CPTS_ROLES = ["coordinator", "pilot", "bureau", "member"]
-IN_SCOPE_REVIEW = ["reviewer_in_scope", "decider_in_scope", "cpam_in_scope", "urps_region"]
-OUT_OF_SCOPE_REVIEW = ["reviewer_out_of_scope", "decider_out_of_scope"]
-
-
-def expect(default=None, **statuses):
-    """Expected status for each role: the given ones, else `default`."""
-    return {role: statuses.get(role, default) for role in ROLES}
-
-
-# What everyone may do on the project's pages that any viewer may read.
-PROJECT_READ = expect(
-    anonymous=302,
-    other_cpts=404,
-    reviewer_out_of_scope=404,
-    decider_out_of_scope=404,
-    default=200,
+from tests.permissions import (
+    ANALYST_ONLY,
+    PROJECT_READ,
+    PUBLIC,
+    REVIEW_ONLY,
+    ROLES,
+    UNSUBMITTED_PROJECT_READ,
+    expect,
 )
-# The same pages of a project not yet transmitted to the ARS: reviewers do not see it.
-UNSUBMITTED_PROJECT_READ = expect(
-    anonymous=302,
-    coordinator=404,
-    pilot=404,
-    bureau=404,
-    member=404,
-    other_cpts=404,
-    reviewer_in_scope=404,
-    decider_in_scope=404,
-    cpam_in_scope=404,
-    urps_region=404,
-    reviewer_out_of_scope=404,
-    decider_out_of_scope=404,
-    default=200,  # analyst and administrator
-)
-REVIEW_ONLY = expect(
-    anonymous=302,
-    reviewer_in_scope=200,
-    decider_in_scope=200,
-    cpam_in_scope=200,
-    urps_region=200,
-    reviewer_out_of_scope=200,
-    decider_out_of_scope=200,
-    default=403,
-)
-ANALYST_ONLY = expect(anonymous=302, analyst=200, admin=200, default=403)
-PUBLIC = expect(default=200)
 
 # url name -> list of (kwargs, expected statuses)
 CASES = {
@@ -89,6 +37,20 @@ CASES = {
     "accounts:password-reset-confirm": [({"uidb64": "MQ", "token": "invalide"}, PUBLIC)],
     "accounts:password-reset-complete": [({}, PUBLIC)],
 }
+
+
+def _app_cases() -> dict:
+    """The cases each app declares in tests/<app>/permission_cases.py."""
+    cases = {}
+    for path in sorted(Path(__file__).parent.glob("*/permission_cases.py")):
+        module = importlib.import_module(f"tests.{path.parent.name}.permission_cases")
+        duplicated = set(cases) & set(module.CASES)
+        assert not duplicated, f"cases declared twice: {duplicated}"
+        cases.update(module.CASES)
+    return cases
+
+
+CASES.update(_app_cases())
 # The admin checks staff status itself: anonymous and non-staff users are sent to its login.
 EXCLUDED_NAMESPACES = {"admin"}
 

@@ -1,0 +1,208 @@
+"""Versioned edits: nothing a user types is silently overwritten.
+
+Every record users edit in forms inherits `Versioned` and declares its own
+`history = HistoricalRecords()` (django-simple-history keeps who/when/before/after). A save
+goes through `save_versioned`, which locks the row, compares the version the user's form was
+based on, and refuses a stale one with `EditConflict` (the view answers 409 with the other
+person's version and keeps the typed text in the form).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.db import models, transaction
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+
+class Versioned(models.Model):
+    version = models.PositiveIntegerField("version", default=1, editable=False)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="modifié par",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class EditConflict(Exception):
+    """The record changed since the user's form was loaded; `current` is the fresh row."""
+
+    def __init__(self, current: Versioned):
+        super().__init__(f"{type(current).__name__} {current.pk} is at version {current.version}")
+        self.current = current
+
+
+def save_versioned(
+    instance: Versioned, *, version: int, by, fields: dict[str, Any], reason: str = ""
+) -> Versioned:
+    """Write `fields` on the row of `instance` if it is still at `version`; return the row.
+
+    Many-to-many values in `fields` are set after the save (and count in the same version).
+    """
+    model = type(instance)
+    m2m_names = {f.name for f in model._meta.many_to_many}
+    with transaction.atomic():
+        current = model.objects.select_for_update().get(pk=instance.pk)
+        if current.version != version:
+            raise EditConflict(current)
+        for name, value in fields.items():
+            if name not in m2m_names:
+                setattr(current, name, value)
+        current.version += 1
+        current.updated_by = by
+        current._history_user = by
+        if reason:
+            current._change_reason = reason
+        current.save()
+        for name in m2m_names & set(fields):
+            getattr(current, name).set(fields[name])
+    return current
+
+
+def create_versioned(model: type[Versioned], *, by, **fields) -> Versioned:
+    instance = model(**fields)
+    instance.updated_by = by
+    instance._history_user = by
+    instance.save()
+    return instance
+
+
+def delete_versioned(instance: Versioned, *, version: int, by) -> None:
+    """Delete the row if it is still at `version` (a row someone just changed is kept)."""
+    model = type(instance)
+    with transaction.atomic():
+        current = model.objects.select_for_update().filter(pk=instance.pk).first()
+        if current is None:
+            return
+        if current.version != version:
+            raise EditConflict(current)
+        current._history_user = by
+        current.delete()
+
+
+class VersionedFormMixin(forms.Form):
+    """Carries the record's version in a hidden field named `version`."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        if instance is not None and instance.pk and not self.is_bound:
+            self.initial["version"] = instance.version
+
+    def rebase(self, current: Versioned) -> None:
+        """After a conflict: keep what the user typed, but base it on the current version, so
+        that saving again (after reading the other version) is a deliberate choice."""
+        data = self.data.copy()
+        data[self.add_prefix("version")] = str(current.version)
+        self.data = data
+
+
+# --- History ------------------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    field: str
+    label: str
+    old: Any
+    new: Any
+
+    @property
+    def diff(self) -> SafeString:
+        return text_diff(_display(self.old), _display(self.new))
+
+
+@dataclass
+class HistoryEntry:
+    at: Any
+    by: Any
+    kind: str  # "+" created, "~" changed, "-" deleted
+    changes: list[Change]
+    reason: str = ""
+
+    @property
+    def kind_label(self) -> str:
+        return {"+": "création", "~": "modification", "-": "suppression"}[self.kind]
+
+
+def _display(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    return str(value)
+
+
+def history_entries(
+    records, *, exclude=("version", "updated_at", "updated_by")
+) -> list[HistoryEntry]:
+    """Turn historical records (newest first, history_user selected) into entries with the
+    fields each one changed. `records` is a list or queryset of one object's history."""
+    records = list(records)
+    entries = []
+    for index, record in enumerate(records):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changes = []
+        model = record.instance_type
+        if previous is not None and record.history_type == "~":
+            delta = record.diff_against(previous, excluded_fields=list(exclude))
+            for change in delta.changes:
+                field = model._meta.get_field(change.field)
+                changes.append(
+                    Change(change.field, str(field.verbose_name), change.old, change.new)
+                )
+        entries.append(
+            HistoryEntry(
+                at=record.history_date,
+                by=record.history_user,
+                kind=record.history_type,
+                changes=changes,
+                reason=record.history_change_reason or "",
+            )
+        )
+    return entries
+
+
+def text_diff(old: str, new: str) -> SafeString:
+    """Word-level diff as escaped HTML with <del> and <ins>."""
+    old_words, new_words = old.split(" "), new.split(" ")
+    parts = []
+    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            parts.append(escape(" ".join(old_words[a1:a2])))
+            continue
+        if op in ("delete", "replace"):
+            parts.append(f"<del>{escape(' '.join(old_words[a1:a2]))}</del>")
+        if op in ("insert", "replace"):
+            parts.append(f"<ins>{escape(' '.join(new_words[b1:b2]))}</ins>")
+    return mark_safe(" ".join(p for p in parts if p))  # noqa: S308 - every part is escaped
+
+
+def conflict_context(form: forms.BaseForm, current: Versioned) -> dict:
+    """What the conflict panel shows: who changed the record, when, and his values of the
+    fields of `form` (the user's own text stays in the form)."""
+    values = []
+    for name, field in form.fields.items():
+        if name == "version" or not hasattr(current, name):
+            continue
+        value = getattr(current, name)
+        if hasattr(value, "all"):
+            value = ", ".join(str(v) for v in value.all())
+        values.append((field.label or name, _display(value)))
+    return {"by": current.updated_by, "at": current.updated_at, "values": values}

@@ -1,0 +1,80 @@
+"""French formatting and safe rich text for every template (and the PDFs)."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+NARROW_NBSP = "\u202f"
+NBSP = "\u00a0"
+
+
+def format_number(value, decimals: int = 0) -> str:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return ""
+    quantum = Decimal(1).scaleb(-decimals)
+    number = number.quantize(quantum, rounding=ROUND_HALF_UP)
+    sign = "-" if number < 0 else ""
+    integer, _, fraction = f"{abs(number):.{decimals}f}".partition(".")
+    groups = []
+    while integer:
+        groups.insert(0, integer[-3:])
+        integer = integer[:-3]
+    text = NARROW_NBSP.join(groups)
+    if decimals:
+        text += "," + fraction
+    return sign + text
+
+
+@register.filter
+def euros(value, decimals=0):
+    """12500 -> '12 500 €' (narrow no-break spaces, as French typography wants)."""
+    text = format_number(value, int(decimals))
+    return f"{text}{NBSP}€" if text else ""
+
+
+@register.filter
+def number(value, decimals=0):
+    return format_number(value, int(decimals))
+
+
+@register.filter
+def percent(value, decimals=0):
+    """0.755 -> '76 %'."""
+    try:
+        rate = Decimal(str(value)) * 100
+    except (InvalidOperation, ValueError, TypeError):
+        return ""
+    return f"{format_number(rate, int(decimals))}{NBSP}%"
+
+
+@register.filter
+def rich_text(value):
+    """Plain text to safe HTML: blank lines separate paragraphs, lines starting with '- ' or
+    '* ' make a list, '1. ' a numbered list. Everything is escaped: no markup passes."""
+    if not value:
+        return ""
+    html = []
+    for block in str(value).replace("\r\n", "\n").split("\n\n"):
+        lines = [line.strip() for line in block.strip().split("\n") if line.strip()]
+        if not lines:
+            continue
+        if all(line[:2] in ("- ", "* ") for line in lines):
+            items = "".join(f"<li>{escape(line[2:].strip())}</li>" for line in lines)
+            html.append(f"<ul>{items}</ul>")
+        elif all(_numbered(line) for line in lines):
+            items = "".join(f"<li>{escape(_numbered(line))}</li>" for line in lines)
+            html.append(f"<ol>{items}</ol>")
+        else:
+            html.append("<p>" + "<br>".join(escape(line) for line in lines) + "</p>")
+    return mark_safe("".join(html))  # noqa: S308 - every piece of text is escaped
+
+
+def _numbered(line: str) -> str | None:
+    head, sep, rest = line.partition(". ")
+    return rest.strip() if sep and head.isdigit() else None

@@ -1,0 +1,40 @@
+"""The sections of a project's workspace (territory, diagnostic, fiches, budget, governance…).
+
+Each domain app registers its sections in its AppConfig.ready(); the workspace navigation
+lists them, so the root never imports a domain app.
+"""
+
+from dataclasses import dataclass
+
+import rules
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    label: str
+    url_name: str  # takes the project's slug as its only argument
+    order: int = 50
+    perm: str = "projects.view_project"
+
+
+_sections: dict[str, Section] = {}
+
+
+def register(section: Section) -> None:
+    _sections[section.key] = section
+
+
+def sections_for(project, user) -> list[dict]:
+    items = []
+    for section in sorted(_sections.values(), key=lambda s: (s.order, s.label)):
+        if rules.has_perm(section.perm, user, project):
+            items.append(
+                {
+                    "key": section.key,
+                    "label": section.label,
+                    "url": reverse(section.url_name, args=[project.slug]),
+                }
+            )
+    return items

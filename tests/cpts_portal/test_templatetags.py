@@ -1,0 +1,48 @@
+from decimal import Decimal
+
+import pytest
+
+from cpts_portal.lib.versioning import text_diff
+from cpts_portal.templatetags.portal import euros, percent, rich_text
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (252000, "252\u202f000\u00a0€"),
+        (Decimal("1260000"), "1\u202f260\u202f000\u00a0€"),
+        (Decimal("12500.5"), "12\u202f501\u00a0€"),
+        (-7500, "-7\u202f500\u00a0€"),
+        (0, "0\u00a0€"),
+        ("pas un nombre", ""),
+    ],
+)
+def test_euros_formats_amounts_the_french_way(value, expected):
+    assert euros(value) == expected
+
+
+def test_euros_with_cents():
+    assert euros(Decimal("1234.5"), 2) == "1\u202f234,50\u00a0€"
+
+
+def test_percent():
+    assert percent(Decimal("0.755")) == "76\u00a0%"
+
+
+def test_rich_text_makes_paragraphs_and_lists_and_escapes_everything():
+    text = "Premier paragraphe\nsuite\n\n- un\n- <b>deux</b>\n\n1. alpha\n2. beta\n\n<script>x</script>"
+
+    html = rich_text(text)
+
+    assert html == (
+        "<p>Premier paragraphe<br>suite</p>"
+        "<ul><li>un</li><li>&lt;b&gt;deux&lt;/b&gt;</li></ul>"
+        "<ol><li>alpha</li><li>beta</li></ol>"
+        "<p>&lt;script&gt;x&lt;/script&gt;</p>"
+    )
+
+
+def test_text_diff_marks_removed_and_added_words_and_escapes_them():
+    html = text_diff("Le <b> public cible", "Le public visé <i>")
+
+    assert html == "Le <del>&lt;b&gt;</del> public <del>cible</del> <ins>visé &lt;i&gt;</ins>"
