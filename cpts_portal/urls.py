@@ -11,6 +11,10 @@ urlpatterns = [
     path("", project_views.home, name="home"),
     path("compte/", include("accounts.urls")),
     path("", include("projects.urls")),
+    path("", include("diagnostics.urls")),
+    path("", include("missions.urls")),
+    path("", include("governance.urls")),
+    path("", include("funding.urls")),
     path("admin/", admin.site.urls),
 ]
 
