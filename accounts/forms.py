@@ -1,5 +1,8 @@
 from django import forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+
+from .models import User, allowed_roles
 
 
 class LoginForm(AuthenticationForm):
@@ -23,3 +26,69 @@ class ResetForm(PasswordResetForm):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label="Adresse e-mail de la personne à inviter")
+    role = forms.ChoiceField(label="Rôle proposé")
+    is_manager = forms.BooleanField(
+        label="Responsable de l'équipe (peut inviter et gérer les rôles)", required=False
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = allowed_roles(organisation.kind)
+        if organisation.is_cpts:
+            del self.fields["is_manager"]
+
+
+class MembershipForm(forms.Form):
+    role = forms.ChoiceField(label="Rôle")
+    is_manager = forms.BooleanField(label="Responsable de l'équipe", required=False)
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = allowed_roles(organisation.kind)
+        if organisation.is_cpts:
+            del self.fields["is_manager"]
+
+
+class RegisterForm(forms.Form):
+    first_name = forms.CharField(label="Prénom", max_length=150)
+    last_name = forms.CharField(label="Nom", max_length=150)
+    profession = forms.CharField(label="Profession", max_length=100, required=False)
+    password1 = forms.CharField(
+        label="Mot de passe", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label="Confirmation du mot de passe",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", "Les deux mots de passe ne sont pas identiques.")
+        elif password1:
+            user = User(
+                email=self.email,
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(password1, user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "profession", "phone"]
+        labels = {"first_name": "Prénom", "last_name": "Nom"}

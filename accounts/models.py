@@ -143,6 +143,8 @@ class Membership(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField("rôle", max_length=12, choices=Role.choices)
+    # Managers of a review body invite and manage its people (in a CPTS, coordinators do).
+    is_manager = models.BooleanField("responsable de l'équipe", default=False)
     created_at = models.DateTimeField("membre depuis", auto_now_add=True)
 
     class Meta:
@@ -173,6 +175,12 @@ class Membership(models.Model):
     def is_review_role(self) -> bool:
         return self.role in self.REVIEW_ROLES
 
+    @property
+    def manages_team(self) -> bool:
+        if self.organisation.kind == Organisation.Kind.CPTS:
+            return self.role == self.Role.COORDINATOR
+        return self.is_manager
+
 
 def role_fits_organisation(role: str, kind: str) -> bool:
     """CPTS roles belong to a CPTS, reviewer/decider to a review body, analyst to anything
@@ -184,3 +192,89 @@ def role_fits_organisation(role: str, kind: str) -> bool:
     if role == Membership.Role.REVIEWER:
         return kind in Organisation.REVIEW_KINDS
     return kind != Organisation.Kind.CPTS
+
+
+def allowed_roles(kind: str) -> list[tuple[str, str]]:
+    """The roles a person can hold in an organisation of this kind, for invitation forms."""
+    return [
+        (value, label)
+        for value, label in Membership.Role.choices
+        if role_fits_organisation(value, kind)
+    ]
+
+
+class Invitation(models.Model):
+    """An e-mailed invitation to join an organisation with a role.
+
+    The link carries a random token; only its SHA-256 is stored. Single use, expires after
+    INVITATION_DAYS, revocable.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "PENDING", "en attente"
+        ACCEPTED = "ACCEPTED", "acceptée"
+        CANCELLED = "CANCELLED", "annulée"
+        EXPIRED = "EXPIRED", "expirée"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField("adresse e-mail")
+    role = models.CharField("rôle", max_length=12, choices=Membership.Role.choices)
+    is_manager = models.BooleanField("responsable de l'équipe", default=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField("envoyée le", auto_now_add=True)
+    sent_at = models.DateTimeField("dernier envoi le")
+    expires_at = models.DateTimeField("expire le")
+    accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cancelled_at = models.DateTimeField("annulée le", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "invitation"
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation} ({self.get_role_display()})"
+
+    def status_at(self, now) -> str:
+        if self.accepted_at:
+            return self.Status.ACCEPTED
+        if self.cancelled_at:
+            return self.Status.CANCELLED
+        if now >= self.expires_at:
+            return self.Status.EXPIRED
+        return self.Status.PENDING
+
+
+class TeamEvent(models.Model):
+    """The trace of a team: invitations, acceptances, role changes, removals."""
+
+    class Kind(models.TextChoices):
+        INVITED = "INVITED", "invitation envoyée"
+        RESENT = "RESENT", "invitation renvoyée"
+        CANCELLED = "CANCELLED", "invitation annulée"
+        ACCEPTED = "ACCEPTED", "invitation acceptée"
+        ROLE_CHANGED = "ROLE_CHANGED", "rôle modifié"
+        REMOVED = "REMOVED", "retrait de l'équipe"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField("événement", max_length=14, choices=Kind.choices)
+    actor = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="par"
+    )
+    email = models.EmailField("personne concernée")
+    detail = models.CharField("détail", max_length=300, blank=True)
+    at = models.DateTimeField("le", auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "événement d'équipe"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.email}"

@@ -8,6 +8,9 @@ app_name = "accounts"
 urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("profil/", views.profile, name="profile"),
+    path("mot-de-passe/", views.PasswordChangeView.as_view(), name="password-change"),
+    path("invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),
     path("mot-de-passe/oubli/", views.PasswordResetView.as_view(), name="password-reset"),
     path(
         "mot-de-passe/oubli/envoye/",

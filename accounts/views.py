@@ -1,11 +1,18 @@
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import reverse_lazy
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
 
+from . import services
 from .demo import demo_accounts
-from .forms import LoginForm, ResetForm
+from .forms import LoginForm, ProfileForm, RegisterForm, ResetForm
+from .models import Invitation, User
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -41,3 +48,122 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
+
+
+# --- Invitations --------------------------------------------------------------------------
+
+UNAVAILABLE = {
+    "UNKNOWN": (
+        "Lien d'invitation inconnu",
+        "Ce lien ne correspond à aucune invitation. Vérifiez qu'il est complet, "
+        "ou demandez une nouvelle invitation.",
+        404,
+    ),
+    Invitation.Status.EXPIRED: (
+        "Invitation expirée",
+        "Ce lien d'invitation a expiré le {expires}. Demandez à la personne qui vous a "
+        "invité de vous en renvoyer un.",
+        410,
+    ),
+    Invitation.Status.ACCEPTED: (
+        "Invitation déjà utilisée",
+        "Ce lien a déjà servi : chaque invitation ne s'utilise qu'une fois. "
+        "Connectez-vous avec votre compte.",
+        410,
+    ),
+    Invitation.Status.CANCELLED: (
+        "Invitation annulée",
+        "Cette invitation a été annulée. Demandez une nouvelle invitation si besoin.",
+        410,
+    ),
+}
+
+
+@login_not_required
+def invitation_accept(request, token):
+    try:
+        invitation = services.invitation_for_token(token)
+    except services.InvitationUnavailable as unavailable:
+        title, text, status = UNAVAILABLE[unavailable.status]
+        expires = (
+            date_format(timezone.localtime(unavailable.invitation.expires_at), "SHORT_DATE_FORMAT")
+            if unavailable.invitation
+            else ""
+        )
+        return render(
+            request,
+            "accounts/invitation_unavailable.html",
+            {"title": title, "text": text.format(expires=expires)},
+            status=status,
+        )
+    account_exists = User.objects.filter(email__iexact=invitation.email).exists()
+    form = None
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            return _accept_and_enter(request, token, request.user)
+    elif not account_exists:
+        form = RegisterForm(request.POST or None, email=invitation.email)
+        if request.method == "POST" and form.is_valid():
+            try:
+                user = services.invitation_register(
+                    token=token,
+                    first_name=form.cleaned_data["first_name"],
+                    last_name=form.cleaned_data["last_name"],
+                    profession=form.cleaned_data["profession"],
+                    password=form.cleaned_data["password1"],
+                )
+            except services.TeamError as error:
+                form.add_error(None, str(error))
+            else:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(
+                    request, f"Bienvenue ! Vous avez rejoint {invitation.organisation.name}."
+                )
+                return redirect("home")
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {
+            "invitation": invitation,
+            "form": form,
+            "account_exists": account_exists,
+            "login_url": f"{reverse('accounts:login')}?next={request.path}",
+        },
+        status=422 if form is not None and form.is_bound else 200,
+    )
+
+
+def _accept_and_enter(request, token, user):
+    try:
+        membership = services.invitation_accept(token=token, user=user)
+    except services.TeamError as error:
+        messages.error(request, str(error))
+        return redirect("home")
+    messages.success(request, f"Vous avez rejoint {membership.organisation.name}.")
+    return redirect("home")
+
+
+# --- Account ------------------------------------------------------------------------------
+
+
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.user_update_profile(user=request.user, **form.cleaned_data)
+        messages.success(request, "Vos informations sont enregistrées.")
+        return redirect("accounts:profile")
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "memberships": request.user.active_memberships},
+        status=422 if form.is_bound else 200,
+    )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        messages.success(self.request, "Votre mot de passe est modifié.")
+        return super().form_valid(form)

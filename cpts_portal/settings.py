@@ -6,6 +6,7 @@ Environments differ only by their variables; `.env.example` lists the production
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -25,6 +26,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 DEMO_MODE = env.bool("DEMO_MODE", default=False)
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-cpts-2026")
+# The portal's public address, for links in e-mails sent by background tasks.
+PORTAL_URL = env("PORTAL_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -224,7 +227,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # PDF rendering grows memory: recycle worker processes.
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=50)
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Records the tacit validations due and sends the review reminders; idempotent.
+    "review-daily": {
+        "task": "projects.review_daily",
+        "schedule": crontab(hour=6, minute=30),
+    },
+}
 
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {

@@ -10,6 +10,7 @@ admin.site.site_title = "CPTS Portal"
 urlpatterns = [
     path("", project_views.home, name="home"),
     path("compte/", include("accounts.urls")),
+    path("organisations/", include("accounts.team_urls")),
     path("", include("projects.urls")),
     path("", include("diagnostics.urls")),
     path("", include("missions.urls")),

@@ -157,3 +157,23 @@ def require_role(user, *, review: bool = False, analyst: bool = False) -> None:
     )
     if not allowed:
         raise PermissionDenied("Cette page est réservée à un autre rôle.")
+
+
+def get_review_for_user(user, slug: str):
+    """The project and its current deposit for the review pages.
+
+    Reviewers in scope see them; the CPTS and analysts only once the decision is taken (avis
+    stay internal until then: 404, as if the page did not exist).
+    """
+    from .lifecycle import current_deposit
+
+    project = get_project_for_user(user, slug)
+    deposit = current_deposit(project)
+    if deposit is None:
+        raise Http404("Aucun dépôt.")
+    grant = grant_for(user, project)
+    if grant.review_roles:
+        return project, deposit, grant
+    if hasattr(deposit, "decision") or project.state in ("VALIDATED", "OPPOSED", "CONTRACTED"):
+        return project, deposit, grant
+    raise Http404("Page introuvable.")

@@ -1,11 +1,22 @@
-"""Deadlines: what each app contributes to the bureau's dashboard and the iCalendar feed.
+"""Deadlines: the ARS's legal clock, and what each app contributes to the dashboards.
 
 A domain app exposes `deadlines(project) -> list[Deadline]` in `<app>/deadlines.py`; the
 dashboards (flow layer) gather them. Dates are computed from the data, never stored twice.
+
+The legal clock (article L1434-12 CSP, domain.md §9): the ARS may oppose within two months of
+receiving the projet de santé. Months are counted "de quantième à quantième" (article 641 of
+the Code de procédure civile): the period ends on the same day number two months later, or on
+the last day of that month when that day does not exist. Decided here: a period ending on a
+weekend or a public holiday is NOT extended; the portal only warns the reviewers.
 """
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
+
+import holidays
+
+REVIEW_MONTHS = 2
 
 
 @dataclass(frozen=True)
@@ -15,3 +26,42 @@ class Deadline:
     kind: str  # a short key: "ag", "review_end", "mission_start", "payment", …
     url: str = ""  # where to act on it
     done: bool = False
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day number `months` later, or the last day of that month (article 641)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(day.day, last))
+
+
+def opposition_deadline(received: dt.date) -> dt.date:
+    """The last day on which the DG ARS may oppose a projet de santé received on `received`."""
+    return add_months(received, REVIEW_MONTHS)
+
+
+def tacit_validation_date(received: dt.date) -> dt.date:
+    """The day from which the projet de santé is réputé validé without an opposition."""
+    return opposition_deadline(received) + dt.timedelta(days=1)
+
+
+def non_working_reason(day: dt.date) -> str:
+    """Why `day` is not a working day ("samedi", "dimanche", the holiday), or ""."""
+    if day.weekday() == 5:
+        return "samedi"
+    if day.weekday() == 6:
+        return "dimanche"
+    names = holidays.France(years=day.year, language="fr")
+    return f"jour férié ({names[day]})" if day in names else ""
+
+
+def deadline_warning(day: dt.date) -> str:
+    """A French warning when a legal deadline falls on a non-working day (it is not extended)."""
+    reason = non_working_reason(day)
+    if not reason:
+        return ""
+    return (
+        f"Le délai se termine un {reason} : il n'est pas prolongé au jour ouvré suivant "
+        "(règle retenue par le portail)."
+    )

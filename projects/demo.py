@@ -17,12 +17,21 @@ from accounts.models import Membership, Organisation, User
 from geo import services as geo_services
 from geo.models import Departement, Region
 
-from .models import Project
+from .models import (
+    STAGE_OF_STATE,
+    Avis,
+    AvisBody,
+    Deposit,
+    IntentionAnswer,
+    IntentionLetter,
+    Project,
+    ProjectEvent,
+    State,
+)
 
 Kind = Organisation.Kind
 Scope = Organisation.Scope
 Role = Membership.Role
-Stage = Project.Stage
 
 REGION = "76"  # Occitanie
 # Domain apps whose demo data is seeded after the core, in this order.
@@ -71,12 +80,12 @@ ORGANISATIONS = [
 ]
 
 PROJECTS = [
-    # slug, name, organisation, stage, départements, submitted on
+    # slug, name, organisation, state, départements, intention letter submitted on
     (
         "pic-saint-loup",
         "CPTS du Pic Saint-Loup",
         "cpts-pic-saint-loup",
-        Stage.REDACTION,
+        State.REDACTION,
         ["34"],
         dt.date(2026, 3, 12),
     ),
@@ -84,7 +93,7 @@ PROJECTS = [
         "uzege-pont-du-gard",
         "CPTS Uzège – Pont du Gard",
         "cpts-uzege-pont-du-gard",
-        Stage.INSTRUCTION,
+        State.DEPOSITED,
         ["30"],
         dt.date(2026, 1, 20),
     ),
@@ -92,7 +101,7 @@ PROJECTS = [
         "lodevois-larzac",
         "CPTS Lodévois et Larzac",
         "cpts-lodevois-larzac",
-        Stage.INITIATIVE,
+        State.INITIATIVE,
         ["34"],
         None,
     ),
@@ -174,6 +183,14 @@ PEOPLE = [
 ]
 
 ADMIN = ("admin", "Alice", "Admin")
+# Who manages the team of each review body (in a CPTS, the coordinators do).
+MANAGERS = {
+    "isabelle.moreau",
+    "camille.dupuis",
+    "marie.chevalier",
+    "pierre.blanc",
+    "helene.rousseau",
+}
 
 
 def demo_email(local_part: str) -> str:
@@ -213,7 +230,7 @@ def demo_seed(*, password: str | None = None) -> dict:
         organisations[slug] = organisation
 
     projects = {}
-    for slug, name, org_slug, stage, codes, submitted_on in PROJECTS:
+    for slug, name, org_slug, state, codes, submitted_on in PROJECTS:
         submitted_at = (
             timezone.make_aware(dt.datetime.combine(submitted_on, dt.time(10, 0)))
             if submitted_on
@@ -224,7 +241,8 @@ def demo_seed(*, password: str | None = None) -> dict:
             defaults={
                 "name": name,
                 "organisation": organisations[org_slug],
-                "stage": stage,
+                "state": state,
+                "stage": STAGE_OF_STATE[state],
                 "submitted_at": submitted_at,
             },
         )
@@ -235,15 +253,117 @@ def demo_seed(*, password: str | None = None) -> dict:
     for local_part, first_name, last_name, profession, org_slug, role in PEOPLE:
         user = _user(local_part, first_name, last_name, profession, password=password)
         Membership.objects.update_or_create(
-            user=user, organisation=organisations[org_slug], defaults={"role": role}
+            user=user,
+            organisation=organisations[org_slug],
+            defaults={"role": role, "is_manager": local_part in MANAGERS},
         )
         users[local_part] = user
     local_part, first_name, last_name = ADMIN
     users[local_part] = _user(local_part, first_name, last_name, password=password, superuser=True)
     seeded = {"organisations": organisations, "projects": projects, "users": users}
+    _seed_lifecycle(seeded)
     # Each domain app adds its own demo records (territory, fiches, budget, governance…)
     # through a `demo.seed(seeded)` function; the root imports none of them statically.
     for app in DEMO_APPS:
         if importlib.util.find_spec(f"{app}.demo") is not None:
             importlib.import_module(f"{app}.demo").seed(seeded)
     return seeded
+
+
+LETTER = {
+    "porteur": "Association CPTS du Pic Saint-Loup (loi 1901), siège à Saint-Gély-du-Fesc ; "
+    "présidente : Sophie Garnier, pharmacienne.",
+    "territory": "Les 36 communes de la communauté de communes du Grand Pic Saint-Loup "
+    "(Hérault), environ 50 000 habitants, au nord de Montpellier.",
+    "diagnostic": "Territoire périurbain en forte croissance, population vieillissante dans "
+    "les villages du nord.\n\n- 12 % des patients sans médecin traitant\n- délais de "
+    "rendez-vous longs en kinésithérapie\n- recours fréquents aux urgences de Montpellier",
+    "actors": "- 48 professionnels de santé libéraux engagés\n- MSP de Saint-Martin-de-Londres"
+    "\n- EHPAD de Saint-Mathieu-de-Tréviers\n- SSIAD du Pic Saint-Loup",
+    "coordination": "Une MSP et deux groupes de pairs de médecins généralistes ; "
+    "pas de coordination à l'échelle du territoire.",
+    "missions": "Les missions socles (accès aux soins, parcours, prévention) puis "
+    "l'accompagnement des professionnels.",
+    "calendar": "Lettre d'intention au printemps 2026, projet de santé à l'automne 2026.",
+    "engineering_budget": 30000,
+}
+
+
+def _seed_lifecycle(seeded) -> None:
+    """The lifecycle records behind each demo project's state (letters, answers, deposit)."""
+    users, projects = seeded["users"], seeded["projects"]
+    pic, uzege = projects["pic-saint-loup"], projects["uzege-pont-du-gard"]
+    for project in (pic, uzege):
+        letter, _ = IntentionLetter.objects.update_or_create(
+            project=project,
+            defaults={
+                **LETTER,
+                "porteur": LETTER["porteur"] if project is pic else project.organisation.name,
+                "round": 1,
+                "submitted_at": project.submitted_at,
+            },
+        )
+        for body, user in (("ARS_DD", "isabelle.moreau"), ("CPAM", "marie.chevalier")):
+            if project is uzege:
+                user = "camille.dupuis" if body == "ARS_DD" else "marie.chevalier"
+            IntentionAnswer.objects.get_or_create(
+                letter=letter,
+                round=1,
+                body=body,
+                defaults={
+                    "answer": IntentionAnswer.Answer.VALIDATED,
+                    "comment": "Veiller à associer les infirmiers libéraux du nord du territoire."
+                    if body == "ARS_DD"
+                    else "",
+                    "by": users[user],
+                },
+            )
+    # The Uzège deposit was received 40 days ago: its review is running.
+    received = timezone.localdate() - dt.timedelta(days=40)
+    deposit, created = Deposit.objects.get_or_create(
+        project=uzege,
+        number=1,
+        defaults={
+            "received_date": received,
+            "clock_start_date": received,
+            "deposited_by": users["thomas.lefevre"],
+        },
+    )
+    if created:
+        Avis.objects.bulk_create(Avis(deposit=deposit, body=body) for body in AvisBody.values)
+        Avis.objects.filter(deposit=deposit, body="URPS").update(
+            answers={
+                key: {"judgement": "SATISFAISANT", "comment": ""}
+                for key in ("missions", "diagnostic", "declinaison", "prs", "territoire")
+            },
+            overall=Avis.Overall.FAVORABLE,
+            motivation="Projet cohérent, bonne implication des professionnels libéraux.",
+            submitted_at=timezone.now(),
+            submitted_by=users["pierre.blanc"],
+        )
+    timeline = {
+        pic: [
+            (
+                "submit_intention",
+                "Lettre d'intention transmise à la DD ARS et à la CPAM",
+                "claire.martin",
+            ),
+            ("validate_intention", "Lettre d'intention validée", "isabelle.moreau"),
+        ],
+        uzege: [
+            (
+                "submit_intention",
+                "Lettre d'intention transmise à la DD ARS et à la CPAM",
+                "thomas.lefevre",
+            ),
+            ("validate_intention", "Lettre d'intention validée", "camille.dupuis"),
+            ("deposit", "Projet de santé déposé auprès de la DD ARS", "thomas.lefevre"),
+        ],
+    }
+    for project, events in timeline.items():
+        if project.events.exists():
+            continue
+        for action, label, user in events:
+            ProjectEvent.objects.create(
+                project=project, action=action, label=label, actor=users[user]
+            )

@@ -1,4 +1,23 @@
 from django.db import models
+from simple_history.models import HistoricalRecords
+
+from cpts_portal.lib.versioning import Versioned
+
+
+class State(models.TextChoices):
+    """The lifecycle states (projects/lifecycle.py moves a project between them)."""
+
+    INITIATIVE = "INITIATIVE", "Initiative"
+    INTENTION_DRAFT = "INTENTION_DRAFT", "Lettre d'intention en rédaction"
+    INTENTION_SUBMITTED = "INTENTION_SUBMITTED", "Lettre d'intention transmise"
+    INTENTION_REWORK = "INTENTION_REWORK", "Lettre d'intention à retravailler"
+    REDACTION = "REDACTION", "Projet de santé en rédaction"
+    DEPOSITED = "DEPOSITED", "Projet de santé déposé, en instruction"
+    INCOMPLETE = "INCOMPLETE", "Dossier incomplet (délai suspendu)"
+    VALIDATED = "VALIDATED", "Projet de santé validé"
+    TACITLY_VALIDATED = "TACITLY_VALIDATED", "Projet de santé réputé validé"
+    OPPOSED = "OPPOSED", "Opposition de l'ARS"
+    CONTRACTED = "CONTRACTED", "Contrat ACI signé"
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -41,6 +60,10 @@ class Project(models.Model):
     stage = models.CharField(
         "étape", max_length=12, choices=Stage.choices, default=Stage.INITIATIVE
     )
+    # The precise lifecycle state; `stage` is derived from it by projects/lifecycle.py.
+    state = models.CharField(
+        "état", max_length=20, choices=State.choices, default=State.INITIATIVE, db_index=True
+    )
     departements = models.ManyToManyField(
         "geo.Departement", related_name="projects", blank=True, verbose_name="départements"
     )
@@ -65,3 +88,250 @@ class Project(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.submitted_at is not None
+
+
+# The step of domain.md §1 each state belongs to.
+STAGE_OF_STATE = {
+    State.INITIATIVE: Project.Stage.INITIATIVE,
+    State.INTENTION_DRAFT: Project.Stage.INTENTION,
+    State.INTENTION_SUBMITTED: Project.Stage.INTENTION,
+    State.INTENTION_REWORK: Project.Stage.INTENTION,
+    State.REDACTION: Project.Stage.REDACTION,
+    State.OPPOSED: Project.Stage.REDACTION,
+    State.DEPOSITED: Project.Stage.INSTRUCTION,
+    State.INCOMPLETE: Project.Stage.INSTRUCTION,
+    State.VALIDATED: Project.Stage.CONTRAT,
+    State.TACITLY_VALIDATED: Project.Stage.CONTRAT,
+    State.CONTRACTED: Project.Stage.SUIVI,
+}
+
+
+class ProjectEvent(models.Model):
+    """The project's timeline: every lifecycle action, who, when, and the comment."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField("action", max_length=40)
+    label = models.CharField("événement", max_length=200)
+    from_state = models.CharField(max_length=20, choices=State.choices, blank=True)
+    to_state = models.CharField(max_length=20, choices=State.choices, blank=True)
+    actor = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    comment = models.TextField("commentaire", blank=True)
+    # Visible to the CPTS? Reviewers' internal steps stay hidden until the decision.
+    public = models.BooleanField(default=True)
+    at = models.DateTimeField("le", auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "événement du projet"
+        constraints = [
+            # The tacit validation of one deposit is recorded once, however often the task runs.
+            models.UniqueConstraint(
+                fields=["project", "action", "comment"],
+                condition=models.Q(action="record_tacit_validation"),
+                name="projects_event_one_tacit_validation_per_deposit",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project} — {self.label}"
+
+
+# --- Intention letter ---------------------------------------------------------------------
+
+
+class IntentionLetter(Versioned):
+    """The lettre d'intention (seeds 003, 004): sent to the DD ARS and the CPAM."""
+
+    project = models.OneToOneField(
+        Project, on_delete=models.CASCADE, related_name="intention_letter"
+    )
+    porteur = models.TextField(
+        "porteur juridique", blank=True, help_text="L'association, son siège, ses représentants."
+    )
+    territory = models.TextField("territoire envisagé", blank=True)
+    diagnostic = models.TextField("diagnostic succinct", blank=True)
+    actors = models.TextField("acteurs et partenaires impliqués", blank=True)
+    coordination = models.TextField("coordination existante", blank=True)
+    missions = models.TextField("missions envisagées", blank=True)
+    calendar = models.TextField("calendrier prévisionnel", blank=True)
+    engineering_budget = models.DecimalField(
+        "budget d'ingénierie demandé (€)", max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    # Incremented at each submission: answers belong to one round.
+    round = models.PositiveIntegerField("envoi n°", default=0, editable=False)
+    submitted_at = models.DateTimeField("transmise le", null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    REQUIRED = ["porteur", "territory", "diagnostic", "actors", "missions", "calendar"]
+
+    class Meta:
+        verbose_name = "lettre d'intention"
+
+    def __str__(self):
+        return f"Lettre d'intention — {self.project}"
+
+    def missing_fields(self) -> list[str]:
+        return [
+            str(self._meta.get_field(name).verbose_name)
+            for name in self.REQUIRED
+            if not getattr(self, name).strip()
+        ]
+
+
+class IntentionAnswer(models.Model):
+    """One body's answer (DD ARS or CPAM) to one submission of the intention letter."""
+
+    class Answer(models.TextChoices):
+        VALIDATED = "VALIDATED", "validée"
+        REWORK = "REWORK", "à retravailler"
+
+    letter = models.ForeignKey(IntentionLetter, on_delete=models.CASCADE, related_name="answers")
+    round = models.PositiveIntegerField()
+    body = models.CharField("organisme", max_length=12)
+    answer = models.CharField("réponse", max_length=10, choices=Answer.choices)
+    comment = models.TextField("points de vigilance ou commentaires", blank=True)
+    by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["letter", "round", "body"], name="projects_one_answer_per_body_and_round"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.body} : {self.get_answer_display()}"
+
+
+# --- Deposit and review -------------------------------------------------------------------
+
+
+class Deposit(models.Model):
+    """One deposit of the projet de santé with the ARS, and its frozen content."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="deposits")
+    number = models.PositiveIntegerField("dépôt n°")
+    received_date = models.DateField("reçu par l'ARS le")
+    # The clock starts again in full when missing pieces are received (domain.md §1).
+    clock_start_date = models.DateField("point de départ du délai")
+    is_incomplete = models.BooleanField("dossier incomplet", default=False)
+    missing_pieces = models.TextField("pièces manquantes", blank=True)
+    snapshot = models.JSONField("contenu déposé", default=dict, editable=False)
+    snapshot_hash = models.CharField(max_length=64, editable=False, blank=True)
+    deposited_at = models.DateTimeField(auto_now_add=True)
+    deposited_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = "dépôt"
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="projects_deposit_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.project} — dépôt n°{self.number}"
+
+
+class AvisBody(models.TextChoices):
+    """The bodies giving an avis on the grid (Annexe 9), in the grid's order."""
+
+    ARS_DD = "ARS_DD", "DD ARS"
+    URPS = "URPS", "Inter URPS"
+    CPAM = "CPAM", "CPAM"
+    ELSM = "ELSM", "ELSM"
+    MSA = "MSA", "MSA"
+
+
+class Avis(Versioned):
+    class Overall(models.TextChoices):
+        FAVORABLE = "FAVORABLE", "favorable"
+        RESERVES = "RESERVES", "favorable avec réserves"
+        DEFAVORABLE = "DEFAVORABLE", "défavorable"
+
+    deposit = models.ForeignKey(Deposit, on_delete=models.CASCADE, related_name="avis")
+    body = models.CharField("organisme", max_length=8, choices=AvisBody.choices)
+    # {"question key": {"judgement": "...", "comment": "..."}} (projects/review.py QUESTIONS)
+    answers = models.JSONField("réponses", default=dict, blank=True)
+    overall = models.CharField("avis", max_length=12, choices=Overall.choices, blank=True)
+    motivation = models.TextField("motivation", blank=True)
+    submitted_at = models.DateTimeField("rendu le", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # A submitted avis is locked; reopening it starts a new revision (the old one stays in
+    # the history).
+    revision = models.PositiveIntegerField("révision", default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["deposit", "body"]
+        verbose_name = "avis"
+        verbose_name_plural = "avis"
+        constraints = [
+            models.UniqueConstraint(fields=["deposit", "body"], name="projects_one_avis_per_body"),
+        ]
+
+    def __str__(self):
+        return f"Avis {self.get_body_display()} — {self.deposit}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+class ReviewComment(models.Model):
+    """The reviewers' internal discussion on a deposit (never shown to the CPTS)."""
+
+    deposit = models.ForeignKey(Deposit, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField("message")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at"]
+
+    def __str__(self):
+        return f"{self.author} : {self.text[:40]}"
+
+
+class Decision(models.Model):
+    """The DG ARS's decision on one deposit: one, whoever clicks first."""
+
+    class Kind(models.TextChoices):
+        VALIDATION = "VALIDATION", "validation"
+        OPPOSITION = "OPPOSITION", "opposition"
+
+    deposit = models.OneToOneField(Deposit, on_delete=models.CASCADE, related_name="decision")
+    kind = models.CharField("décision", max_length=10, choices=Kind.choices)
+    ground_prs = models.BooleanField("non-respect des objectifs du PRS", default=False)
+    ground_territory = models.BooleanField("territoire non pertinent", default=False)
+    motivation = models.TextField("motivation", blank=True)
+    vigilance = models.TextField("points de vigilance", blank=True)
+    decided_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "décision"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="VALIDATION")
+                | models.Q(ground_prs=True)
+                | models.Q(ground_territory=True),
+                name="projects_opposition_has_a_legal_ground",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.deposit}"

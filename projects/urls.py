@@ -1,11 +1,27 @@
 from django.urls import path
 
-from . import views
+from . import lifecycle_views, views
 
 app_name = "projects"
 
 urlpatterns = [
     path("projets/<slug:slug>/", views.project_detail, name="project-detail"),
+    path(
+        "projets/<slug:slug>/actions/",
+        lifecycle_views.project_transition,
+        name="project-transition",
+    ),
+    path(
+        "projets/<slug:slug>/lettre-intention/",
+        lifecycle_views.intention_letter,
+        name="intention-letter",
+    ),
+    path("projets/<slug:slug>/instruction/", lifecycle_views.review_detail, name="review-detail"),
+    path(
+        "projets/<slug:slug>/instruction/avis/<str:body>/",
+        lifecycle_views.avis_detail,
+        name="avis-detail",
+    ),
     path("instruction/", views.review_queue, name="review-queue"),
     path("analyse/", views.analyst_overview, name="analyst-overview"),
 ]

@@ -1,17 +1,21 @@
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.models import Membership
 from geo.models import Departement
 
-from . import access
+from . import access, lifecycle, review
+from .deadlines import deadline_warning, opposition_deadline
 from .filters import ProjectFilter
-from .models import Project
+from .lifecycle_views import lifecycle_clock
+from .models import Deposit, IntentionLetter, Project, State
 
 PAGE_SIZE = 25
+EVENTS_SHOWN = 30
 
 
 def _home_destinations(user) -> list[dict]:
@@ -76,6 +80,18 @@ def project_detail(request, slug):
             ),
             key=lambda m: (rank[m.role], m.user.last_name, m.user.first_name),
         )
+    deposit = lifecycle.current_deposit(project)
+    actions = lifecycle.allowed_actions(project, request.user)
+    # What the next step still needs, as its guard says (shown before the button is pressed).
+    needs = [
+        (action, action.guard(project))
+        for action in actions
+        if action.guard in (lifecycle.intention_gaps, lifecycle.deposit_gaps)
+    ]
+    events = project.events.select_related("actor")
+    if not grant.review_roles:
+        events = events.filter(public=True)
+    decision = getattr(deposit, "decision", None) if deposit else None
     return render(
         request,
         "projects/project_detail.html",
@@ -84,6 +100,17 @@ def project_detail(request, slug):
             "grant": grant,
             "stages": Project.Stage.choices,
             "team": team,
+            "state": lifecycle.effective_state(project, deposit=deposit),
+            "states": dict(State.choices),
+            "deposit": deposit,
+            "clock": lifecycle_clock(project, deposit) if project.stage == "INSTRUCTION" else None,
+            "actions": actions,
+            "needs": needs,
+            "events": events[:EVENTS_SHOWN],
+            "decision": decision,
+            "show_review": bool(deposit) and (bool(grant.review_roles) or decision is not None),
+            "has_letter": IntentionLetter.objects.filter(project=project).exists(),
+            "progress": review.avis_progress(deposit) if deposit else None,
         },
     )
 
@@ -102,13 +129,35 @@ def _filtered_page(request, queryset, departements):
 @require_GET
 def review_queue(request):
     access.require_role(request.user, review=True)
-    projects = access.reviewable_projects(request.user).order_by("submitted_at", "name")
+    latest = Deposit.objects.filter(project=OuterRef("pk")).order_by("-number")
+    # Sorted by deadline: the opposition deadline grows with the clock's start date.
+    projects = (
+        access.reviewable_projects(request.user)
+        .annotate(
+            clock_start=Subquery(latest.values("clock_start_date")[:1]),
+            clock_suspended=Subquery(latest.values("is_incomplete")[:1]),
+        )
+        .order_by(F("clock_start").asc(nulls_last=True), "name")
+    )
     departements = Departement.objects.filter(
         code__in=Project.departements.through.objects.filter(
             project__in=access.reviewable_projects(request.user)
         ).values("departement_id")
     )
     project_filter, page, query = _filtered_page(request, projects, departements)
+    today = timezone.localdate()
+    for project in page:
+        project.clock = None
+        if project.clock_start and project.state in (State.DEPOSITED, State.INCOMPLETE):
+            deadline = opposition_deadline(project.clock_start)
+            days_left = (deadline - today).days
+            project.clock = {
+                "deadline": deadline,
+                "days_left": days_left,
+                "suspended": project.clock_suspended,
+                "level": "danger" if days_left < 7 else "warning" if days_left < 15 else "success",
+                "warning": deadline_warning(deadline),
+            }
     return render(
         request,
         "projects/review_queue.html",

@@ -50,8 +50,12 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    # The referential and the demo data are committed once; each test runs in a transaction
+    # rolled back at its end. Transactional tests (the browser's) flush the database: the
+    # fixtures below put the data back when they find it missing.
     with django_db_blocker.unblock():
         _ensure_referential()
+        _ensure_demo()
 
 
 def _ensure_referential():
@@ -86,13 +90,37 @@ def referential(db):
     _ensure_referential()
 
 
+def _ensure_demo() -> None:
+    from django.test import override_settings
+
+    from accounts.models import User
+    from projects.demo import ADMIN, demo_email, demo_seed
+
+    if not User.objects.filter(email=demo_email(ADMIN[0])).exists():
+        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+            demo_seed(password=DEMO_PASSWORD)
+
+
 @pytest.fixture
 def demo(referential, settings):
     """The demo data: {"projects", "organisations", "users"} keyed by slug / e-mail local part."""
-    from projects.demo import demo_seed
+    from accounts.demo import DEMO_EMAIL_DOMAIN
+    from accounts.models import Organisation, User
+    from projects.demo import ORGANISATIONS, PROJECTS
+    from projects.models import Project
 
     settings.DEMO_PASSWORD = DEMO_PASSWORD
-    return demo_seed(password=DEMO_PASSWORD)
+    _ensure_demo()
+    return {
+        "organisations": Organisation.objects.in_bulk(
+            [row[0] for row in ORGANISATIONS], field_name="slug"
+        ),
+        "projects": Project.objects.in_bulk([row[0] for row in PROJECTS], field_name="slug"),
+        "users": {
+            user.email.split("@")[0]: user
+            for user in User.objects.filter(email__endswith="@" + DEMO_EMAIL_DOMAIN)
+        },
+    }
 
 
 @pytest.fixture

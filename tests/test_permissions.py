@@ -76,28 +76,41 @@ def test_permission_matrix_covers_every_url_pattern():
     assert not missing, f"URL patterns without a permission case: {missing}"
 
 
+def _case_id(kwargs) -> str:
+    if callable(kwargs):
+        return kwargs.__name__
+    return "-".join(str(v) for v in kwargs.values()) or "x"
+
+
+# A case is (kwargs, statuses) or (kwargs, statuses, options). kwargs may be a function of the
+# demo data (for objects created at test time); options: {"method": "post", "data": {...}}.
 MATRIX = [
-    (name, kwargs, role, statuses[role])
+    (name, case[0], role, case[1][role], case[2] if len(case) > 2 else {})
     for name, cases in CASES.items()
-    for kwargs, statuses in cases
+    for case in cases
     for role in ROLES
 ]
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("name", "kwargs", "role", "status"),
+    ("name", "kwargs", "role", "status", "options"),
     MATRIX,
-    ids=[f"{n}-{'-'.join(k.values()) or 'x'}-{r}" for n, k, r, _ in MATRIX],
+    ids=[f"{n}-{_case_id(k)}-{o.get('method', 'get')}-{r}" for n, k, r, _, o in MATRIX],
 )
-def test_permission_matrix(demo, client, name, kwargs, role, status):
+def test_permission_matrix(demo, client, name, kwargs, role, status, options):
+    if callable(kwargs):
+        kwargs = kwargs(demo)
     if ROLES[role]:
         client.force_login(
             demo["users"][ROLES[role]], backend="django.contrib.auth.backends.ModelBackend"
         )
     url = reverse(name, kwargs=kwargs)
 
-    response = client.get(url)
+    if options.get("method") == "post":
+        response = client.post(url, options.get("data", {}))
+    else:
+        response = client.get(url)
 
     assert response.status_code == status, f"{role} on {url}"
     if status == 302 and role == "anonymous" and name not in ("accounts:login",):

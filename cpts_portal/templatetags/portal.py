@@ -78,3 +78,8 @@ def rich_text(value):
 def _numbered(line: str) -> str | None:
     head, sep, rest = line.partition(". ")
     return rest.strip() if sep and head.isdigit() else None
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, "") if hasattr(mapping, "get") else ""

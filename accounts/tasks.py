@@ -1,0 +1,24 @@
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+from .models import Invitation
+
+
+@shared_task(name="accounts.send_invitation_email")
+def send_invitation_email_task(*, invitation_id: int, url: str, **kwargs) -> None:
+    invitation = Invitation.objects.select_related("organisation", "invited_by").get(
+        pk=invitation_id
+    )
+    context = {"invitation": invitation, "url": url}
+    message = EmailMultiAlternatives(
+        subject=render_to_string("accounts/emails/invitation_subject.txt", context).strip(),
+        body=render_to_string("accounts/emails/invitation.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[invitation.email],
+    )
+    message.attach_alternative(
+        render_to_string("accounts/emails/invitation.html", context), "text/html"
+    )
+    message.send()
