@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = "Projets de CPTS"
+
+    def ready(self):
+        from .sections import Section, register
+
+        register(
+            Section(
+                "deadlines", "Échéances", "projects:deadlines", order=90, perm="projects.view_team"
+            )
+        )

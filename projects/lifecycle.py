@@ -30,6 +30,7 @@ from .models import (
     STAGE_OF_STATE,
     Avis,
     AvisBody,
+    Contract,
     Decision,
     Deposit,
     IntentionAnswer,
@@ -239,6 +240,44 @@ def _decide(kind):
     return effect
 
 
+def _contract_gaps(project, **params) -> list[str]:
+    reasons = []
+    for name, label in (
+        ("signature_date", "la date de signature"),
+        ("cpts_signed_date", "la date de signature de la CPTS"),
+        ("cpam_signed_date", "la date de signature de la CPAM"),
+        ("ars_signed_date", "la date de signature de l'ARS"),
+    ):
+        if not params.get(name):
+            reasons.append(f"Indiquez {label} (JJ/MM/AAAA).")
+    if not reasons and params["signature_date"] < max(
+        params["cpts_signed_date"], params["cpam_signed_date"], params["ars_signed_date"]
+    ):
+        reasons.append("Le contrat commence à la dernière des trois signatures, ou après.")
+    return reasons
+
+
+def _sign_contract(project, *, by, **params):
+    Contract.objects.create(
+        project=project,
+        signature_date=params["signature_date"],
+        bareme=bareme_in_force(params["signature_date"]),
+        cpts_signed_date=params["cpts_signed_date"],
+        cpam_signed_date=params["cpam_signed_date"],
+        ars_signed_date=params["ars_signed_date"],
+        recorded_by=by,
+    )
+
+
+def bareme_in_force(day) -> str:
+    """The name of the funding barème in force at `day` (funding app), or ""."""
+    try:
+        funding = importlib.import_module("funding.services")
+        return funding.bareme_in_force(day).name
+    except (ImportError, AttributeError, LookupError):
+        return ""
+
+
 # --- The table ----------------------------------------------------------------------------
 
 
@@ -274,6 +313,16 @@ _DEPOSIT = _T(
     _coordinator_or_bureau,
     deposit_gaps,
     _deposit,
+)
+_SIGN_CONTRACT = _T(
+    "sign_contract",
+    "Enregistrer la signature du contrat ACI",
+    "Contrat ACI signé par la CPTS, la CPAM et l'ARS",
+    State.CONTRACTED,
+    _coordinator_or_bureau,
+    guard=_contract_gaps,
+    effect=_sign_contract,
+    fields=("signature_date", "cpts_signed_date", "cpam_signed_date", "ars_signed_date"),
 )
 
 TRANSITIONS: dict[tuple[str, str], Transition] = {
@@ -352,6 +401,8 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
         style="outline-danger",
         fields=("comment", "ground_prs", "ground_territory", "confirm_missing_avis"),
     ),
+    (State.VALIDATED, "sign_contract"): _SIGN_CONTRACT,
+    (State.TACITLY_VALIDATED, "sign_contract"): _SIGN_CONTRACT,
     (State.DEPOSITED, "record_tacit_validation"): _T(
         "record_tacit_validation",
         "Constater la validation tacite",

@@ -1,5 +1,6 @@
 """Views of the lifecycle: actions, the intention letter, the review and its avis grid."""
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -24,6 +25,11 @@ def project_transition(request, slug):
         return redirect("projects:project-detail", slug)
     if not transition.who(access.grant_for(request.user, project)):
         raise PermissionDenied("Votre rôle ne permet pas cette action.")
+    dates = {
+        name: _date(request.POST.get(name, ""))
+        for name in transition.fields
+        if name.endswith("_date")
+    }
     try:
         lifecycle.apply(
             project=project,
@@ -33,6 +39,7 @@ def project_transition(request, slug):
             confirm_missing_avis=request.POST.get("confirm_missing_avis") == "on",
             ground_prs=request.POST.get("ground_prs") == "on",
             ground_territory=request.POST.get("ground_territory") == "on",
+            **dates,
         )
     except lifecycle.TransitionError as error:
         for reason in error.reasons:
@@ -40,6 +47,14 @@ def project_transition(request, slug):
     else:
         messages.success(request, f"C'est fait : {transition.event.lower()}.")
     return redirect(request.POST.get("next") or f"/projets/{slug}/")
+
+
+def _date(value: str):
+    """A date typed as 23/11/2026 or sent by a date input (2026-11-23); None if unreadable."""
+    try:
+        return forms.DateField().clean(value) if value else None
+    except forms.ValidationError:
+        return None
 
 
 INTENTION_EDITABLE = {State.INTENTION_DRAFT, State.INTENTION_REWORK}

@@ -335,3 +335,50 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.deposit}"
+
+
+class CalendarFeed(models.Model):
+    """A private iCalendar feed of a project's deadlines for one user (secret URL, revocable)."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "project"], name="projects_one_feed_per_user"),
+        ]
+
+    def __str__(self):
+        return f"Calendrier de {self.user} — {self.project}"
+
+
+class Contract(models.Model):
+    """The tripartite ACI contract (CPTS, CPAM, ARS): 5 years from its signature."""
+
+    YEARS = 5
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="contract")
+    signature_date = models.DateField("date de signature (début du contrat)")
+    bareme = models.CharField("barème en vigueur", max_length=50, blank=True)
+    cpts_signed_date = models.DateField("signé par la CPTS le")
+    cpam_signed_date = models.DateField("signé par la CPAM le")
+    ars_signed_date = models.DateField("signé par l'ARS le")
+    recorded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "contrat ACI"
+        verbose_name_plural = "contrats ACI"
+
+    def __str__(self):
+        return f"Contrat ACI — {self.project}"
+
+    @property
+    def end_date(self):
+        from .deadlines import add_months
+
+        return add_months(self.signature_date, 12 * self.YEARS)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import lifecycle_views, views
+from . import dashboard_views, lifecycle_views, views
 
 app_name = "projects"
 
@@ -22,6 +22,13 @@ urlpatterns = [
         lifecycle_views.avis_detail,
         name="avis-detail",
     ),
+    path("projets/<slug:slug>/echeances/", dashboard_views.deadlines_dashboard, name="deadlines"),
+    path(
+        "projets/<slug:slug>/echeances/calendrier/",
+        dashboard_views.calendar_feed_manage,
+        name="calendar-feed-manage",
+    ),
+    path("calendrier/<str:token>.ics", dashboard_views.calendar_feed, name="calendar-feed"),
     path("instruction/", views.review_queue, name="review-queue"),
     path("analyse/", views.analyst_overview, name="analyst-overview"),
 ]

@@ -12,7 +12,7 @@ from . import access, lifecycle, review
 from .deadlines import deadline_warning, opposition_deadline
 from .filters import ProjectFilter
 from .lifecycle_views import lifecycle_clock
-from .models import Deposit, IntentionLetter, Project, State
+from .models import Contract, Deposit, IntentionLetter, Project, State
 
 PAGE_SIZE = 25
 EVENTS_SHOWN = 30
@@ -111,6 +111,7 @@ def project_detail(request, slug):
             "show_review": bool(deposit) and (bool(grant.review_roles) or decision is not None),
             "has_letter": IntentionLetter.objects.filter(project=project).exists(),
             "progress": review.avis_progress(deposit) if deposit else None,
+            "contract": Contract.objects.filter(project=project).first(),
         },
     )
 

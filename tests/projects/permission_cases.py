@@ -1,4 +1,4 @@
-from tests.permissions import PROJECT_READ, expect
+from tests.permissions import CPTS_ONLY, PROJECT_READ, expect
 
 # The Uzège project (Gard, 30) is under review: the Gard's reviewers, the regional Inter URPS
 # see its review; nobody else does before the decision — not even the CPTS itself (404).
@@ -11,6 +11,15 @@ UNDER_REVIEW = expect(
 )
 
 CASES = {
+    "projects:deadlines": [({"slug": "pic-saint-loup"}, CPTS_ONLY)],
+    "projects:calendar-feed-manage": [
+        (
+            {"slug": "pic-saint-loup"},
+            {role: 302 if status == 200 else status for role, status in CPTS_ONLY.items()},
+            {"method": "post"},
+        )
+    ],
+    "projects:calendar-feed": [({"token": "inconnu"}, expect(default=404))],
     "projects:project-transition": [
         # No action given: whoever may see the project is sent back to it with a message.
         (

@@ -413,3 +413,35 @@ def test_two_concurrent_decisions_produce_exactly_one(demo):
     assert sorted(outcomes) == ["ok", "refused"]
     assert Decision.objects.filter(deposit__project=project).count() == 1
     assert _state("uzege-pont-du-gard") in ("VALIDATED", "OPPOSED")
+
+
+def test_the_contract_is_signed_after_validation_and_sets_the_deadlines(demo, login, client):
+    project = demo["projects"]["uzege-pont-du-gard"]
+    lifecycle.apply(
+        project=project,
+        action="validate",
+        by=demo["users"]["laurent.bonnet"],
+        confirm_missing_avis=True,
+    )
+    login(demo["users"]["thomas.lefevre"])
+
+    missing = _act(client, "uzege-pont-du-gard", "sign_contract", signature_date="2026-12-15")
+    _act(
+        client,
+        "uzege-pont-du-gard",
+        "sign_contract",
+        signature_date="2026-12-15",
+        cpts_signed_date="2026-12-01",
+        cpam_signed_date="2026-12-08",
+        ars_signed_date="15/12/2026",
+    )
+
+    assert "Indiquez la date de signature de la CPAM" in missing.content.decode()
+    assert _state("uzege-pont-du-gard") == "CONTRACTED"
+    assert Project.objects.get(slug="uzege-pont-du-gard").stage == "SUIVI"
+    page = client.get(reverse("projects:deadlines", args=["uzege-pont-du-gard"]))
+    kinds = [row["deadline"].kind for row in page.context["rows"]]
+    assert kinds.count("annual_dialogue") == 5
+    assert ("contract_end", dt.date(2031, 12, 15)) in [
+        (row["deadline"].kind, row["deadline"].date) for row in page.context["rows"]
+    ]
