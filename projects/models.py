@@ -382,3 +382,58 @@ class Contract(models.Model):
         from .deadlines import add_months
 
         return add_months(self.signature_date, 12 * self.YEARS)
+
+
+def document_path(instance, filename):
+    # Not guessable: documents are served only through a view that checks access.
+    import secrets
+
+    return f"documents/{instance.project_id}/{secrets.token_hex(16)}/{filename}"
+
+
+class Document(models.Model):
+    """A rendered document (PDF) of a project: rendered by a Celery task, reused while the
+    data it prints has not changed, and kept unchanged once deposited."""
+
+    class Kind(models.TextChoices):
+        PROJET_DE_SANTE = "PROJET_DE_SANTE", "Projet de santé"
+        INTENTION_LETTER = "INTENTION_LETTER", "Lettre d'intention"
+        AVIS_GRID = "AVIS_GRID", "Grille d'avis"
+
+    class Status(models.TextChoices):
+        PENDING = "PENDING", "en attente"
+        RUNNING = "RUNNING", "en cours"
+        DONE = "DONE", "prêt"
+        FAILED = "FAILED", "échec"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField("document", max_length=20, choices=Kind.choices)
+    status = models.CharField("état", max_length=8, choices=Status.choices, default=Status.PENDING)
+    # SHA-256 of the HTML the PDF is rendered from: same data, same document.
+    content_hash = models.CharField(max_length=64, db_index=True)
+    file = models.FileField(upload_to=document_path, blank=True)
+    file_hash = models.CharField("empreinte SHA-256 du PDF", max_length=64, blank=True)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField("erreur", blank=True)
+    deposit = models.ForeignKey(
+        Deposit, on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
+    )
+    requested_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = "document"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.project} ({self.get_status_display()})"
+
+    @property
+    def filename(self) -> str:
+        slug = {"PROJET_DE_SANTE": "projet-de-sante", "INTENTION_LETTER": "lettre-intention"}.get(
+            self.kind, "grille-avis"
+        )
+        return f"{slug}-{self.project.slug}.pdf"

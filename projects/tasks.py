@@ -23,3 +23,12 @@ def review_daily_task(**kwargs) -> dict:
         "tacit_validations": record_due_tacit_validations(),
         "reminders": send_due_reminders(),
     }
+
+
+@shared_task(name="projects.render_document")
+def render_document_task(*, document_id: int, **kwargs) -> int:
+    from .documents import document_render
+    from .models import Document
+
+    document = Document.objects.select_related("project__organisation").get(pk=document_id)
+    return document_render(document=document).pk

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboard_views, lifecycle_views, views
+from . import dashboard_views, document_views, lifecycle_views, views
 
 app_name = "projects"
 
@@ -29,6 +29,22 @@ urlpatterns = [
         name="calendar-feed-manage",
     ),
     path("calendrier/<str:token>.ics", dashboard_views.calendar_feed, name="calendar-feed"),
+    path("projets/<slug:slug>/documents/", document_views.document_list, name="document-list"),
+    path(
+        "projets/<slug:slug>/documents/demander/",
+        document_views.document_create,
+        name="document-create",
+    ),
+    path(
+        "projets/<slug:slug>/documents/<int:pk>/",
+        document_views.document_detail,
+        name="document-detail",
+    ),
+    path(
+        "projets/<slug:slug>/documents/<int:pk>/telecharger/",
+        document_views.document_download,
+        name="document-download",
+    ),
     path("instruction/", views.review_queue, name="review-queue"),
     path("analyse/", views.analyst_overview, name="analyst-overview"),
 ]

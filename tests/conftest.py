@@ -227,6 +227,9 @@ def celery_worker_queue(django_db_setup, django_db_blocker):
 @pytest.fixture
 def real_celery(celery_worker_queue):
     """Send tasks through the broker to the real worker instead of running them in-process."""
+    default_queue = celery_app.conf.task_default_queue
     celery_app.conf.task_always_eager = False
+    celery_app.conf.task_default_queue = celery_worker_queue  # the worker listens there only
     yield celery_worker_queue
     celery_app.conf.task_always_eager = True
+    celery_app.conf.task_default_queue = default_queue

@@ -112,6 +112,9 @@ def test_permission_matrix(demo, client, name, kwargs, role, status, options):
     else:
         response = client.get(url)
 
+    if response.streaming:  # files served by FileResponse: read and close them
+        b"".join(response.streaming_content)
+    response.close()
     assert response.status_code == status, f"{role} on {url}"
     if status == 302 and role == "anonymous" and name not in ("accounts:login",):
         assert response.url.startswith(reverse("accounts:login"))

@@ -38,3 +38,48 @@ CASES = {
         ({"slug": "uzege-pont-du-gard", "body": "URPS"}, UNDER_REVIEW),
     ],
 }
+
+
+def _document(demo, kind="INTENTION_LETTER", deposited=False):
+    from projects.models import Document
+
+    project = demo["projects"]["pic-saint-loup"]
+    return Document.objects.create(project=project, kind=kind, content_hash="x", status="PENDING")
+
+
+def intention_document(demo):
+    return {"slug": "pic-saint-loup", "pk": _document(demo).pk}
+
+
+def working_document(demo):
+    return {"slug": "pic-saint-loup", "pk": _document(demo, kind="PROJET_DE_SANTE").pk}
+
+
+def ready_document(demo):
+    from django.core.files.base import ContentFile
+
+    document = _document(demo)
+    document.status = "DONE"
+    document.file.save("lettre.pdf", ContentFile(b"%PDF-1.7 test"), save=True)
+    return {"slug": "pic-saint-loup", "pk": document.pk}
+
+
+CASES.update(
+    {
+        "projects:document-list": [({"slug": "pic-saint-loup"}, PROJECT_READ)],
+        "projects:document-create": [
+            # No kind given: refused to everyone who reaches the project.
+            (
+                {"slug": "pic-saint-loup"},
+                {role: 403 if status == 200 else status for role, status in PROJECT_READ.items()},
+                {"method": "post"},
+            )
+        ],
+        "projects:document-detail": [
+            (intention_document, PROJECT_READ),
+            # The CPTS's working draft of the projet de santé: its own people only.
+            (working_document, {**CPTS_ONLY, **{k: 404 for k, v in CPTS_ONLY.items() if v == 403}}),
+        ],
+        "projects:document-download": [(ready_document, PROJECT_READ)],
+    }
+)

@@ -1,0 +1,90 @@
+"""Documents page: ask for a PDF, follow its rendering, download it."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from . import access, documents
+from .models import Document, IntentionLetter
+
+
+def _kinds_for(user, project) -> list[str]:
+    """The documents this user may ask for on this project."""
+    grant = access.grant_for(user, project)
+    kinds = []
+    if grant.cpts_role:
+        kinds.append(Document.Kind.PROJET_DE_SANTE)
+    if IntentionLetter.objects.filter(project=project).exists():
+        kinds.append(Document.Kind.INTENTION_LETTER)
+    if project.deposits.exists() and grant.review_roles:
+        kinds.append(Document.Kind.AVIS_GRID)
+    return kinds
+
+
+def _visible(user, project, document) -> bool:
+    grant = access.grant_for(user, project)
+    if document.deposit_id is not None:  # what was deposited: the CPTS and its reviewers
+        return bool(grant.cpts_role or grant.review_roles or grant.analyst)
+    return document.kind in _kinds_for(user, project)
+
+
+@require_GET
+def document_list(request, slug):
+    project = access.get_project_for_user(request.user, slug)
+    kinds = _kinds_for(request.user, project)
+    recent = [
+        d
+        for d in project.documents.select_related("deposit", "requested_by")[:20]
+        if _visible(request.user, project, d)
+    ]
+    return render(
+        request,
+        "projects/documents.html",
+        {
+            "project": project,
+            "kinds": [(kind, Document.Kind(kind).label) for kind in kinds],
+            "documents": recent,
+        },
+    )
+
+
+@require_POST
+def document_create(request, slug):
+    project = access.get_project_for_user(request.user, slug)
+    kind = request.POST.get("kind", "")
+    if kind not in _kinds_for(request.user, project):
+        raise PermissionDenied("Vous ne pouvez pas demander ce document.")
+    document = documents.document_request(project=project, kind=kind, by=request.user)
+    if document.status == Document.Status.DONE:
+        messages.success(
+            request, "Les données n'ont pas changé : le document déjà produit est prêt."
+        )
+    return redirect("projects:document-detail", slug, document.pk)
+
+
+@require_GET
+def document_detail(request, slug, pk):
+    project = access.get_project_for_user(request.user, slug)
+    document = get_object_or_404(Document, project=project, pk=pk)
+    if not _visible(request.user, project, document):
+        raise Http404("Document introuvable.")
+    template = "projects/document_detail.html"
+    if request.htmx:
+        template += "#status"
+    return render(request, template, {"project": project, "document": document})
+
+
+@require_GET
+def document_download(request, slug, pk):
+    project = access.get_project_for_user(request.user, slug)
+    document = get_object_or_404(Document, project=project, pk=pk, status=Document.Status.DONE)
+    if not _visible(request.user, project, document):
+        raise Http404("Document introuvable.")
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.filename,
+        content_type="application/pdf",
+    )
