@@ -30,7 +30,10 @@ def test_percent():
 
 
 def test_rich_text_makes_paragraphs_and_lists_and_escapes_everything():
-    text = "Premier paragraphe\nsuite\n\n- un\n- <b>deux</b>\n\n1. alpha\n2. beta\n\n<script>x</script>"
+    text = (
+        "Premier paragraphe\nsuite\n\n- un\n- <b>deux</b>\n\n1. alpha\n2. beta"
+        "\n\n<script>x</script>"
+    )
 
     html = rich_text(text)
 

@@ -50,7 +50,8 @@ def test_coordinator_invites_a_pilot_who_joins(demo, live_server, page, browser,
     expect(colleague.get_by_text("Votre rôle : pilote d'action")).to_be_visible()
     expect(colleague.get_by_text("Bienvenue ! Vous avez rejoint")).to_be_visible()
     page.reload()
-    expect(page.get_by_role("row").filter(has_text="Léa Bernard")).to_contain_text("pilote d'action")
+    new_row = page.get_by_role("row").filter(has_text="Léa Bernard")
+    expect(new_row).to_contain_text("pilote d'action")
     expect(page.get_by_text("Invitation acceptée : lea.bernard@exemple.fr")).to_be_visible()
     screenshot("05-team")
 
