@@ -31,9 +31,9 @@ def test_coordinator_invites_a_pilot_who_joins(demo, live_server, page, browser,
     page.get_by_role("button", name="Envoyer l'invitation").click()
     expect(page.get_by_text("Invitation envoyée à lea.bernard@exemple.fr")).to_be_visible()
     pending = page.get_by_role("region", name="Invitations en attente")
-    expect(pending.get_by_role("listitem").filter(has_text="lea.bernard@exemple.fr")).to_contain_text(
-        "pilote d'action"
-    )
+    expect(
+        pending.get_by_role("listitem").filter(has_text="lea.bernard@exemple.fr")
+    ).to_contain_text("pilote d'action")
     link = _invitation_link()
 
     colleague = browser.new_context(locale="fr-FR").new_page()

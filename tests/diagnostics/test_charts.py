@@ -1,0 +1,41 @@
+from decimal import Decimal
+
+from diagnostics.charts import age_chart, comparison_chart
+from diagnostics.models import Indicator
+
+
+def _indicator(label, value, comparison=None, kind=Indicator.Kind.INDICATOR):
+    return Indicator(
+        label=label,
+        value=Decimal(value),
+        unit="%",
+        year=2022,
+        source="INSEE",
+        comparison_value=None if comparison is None else Decimal(comparison),
+        comparison_label="Hérault",
+        kind=kind,
+    )
+
+
+def test_comparison_chart_escapes_labels_and_has_a_title():
+    svg = comparison_chart([_indicator("<script>alert(1)</script>", "12.5", "10")])
+
+    assert svg.startswith("<svg") and "<title" in svg
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    assert "12,5\u00a0%" in svg and "Hérault" in svg
+
+
+def test_comparison_chart_is_empty_without_comparison():
+    assert comparison_chart([_indicator("Sans comparaison", "3")]) == ""
+
+
+def test_age_chart_draws_one_row_per_bracket_on_one_scale():
+    brackets = [
+        _indicator("0 à 14 ans", "20", "10", Indicator.Kind.AGE_BRACKET),
+        _indicator("75 ans et plus", "10", "5", Indicator.Kind.AGE_BRACKET),
+    ]
+
+    svg = age_chart(brackets)
+
+    assert svg.count("<rect") == 2 * 2 + 2  # two bars per bracket, two in the legend
+    assert 'width="530.0"' in svg and 'width="265.0"' in svg  # 20 % is twice 10 %
