@@ -8,6 +8,7 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         from .sections import Section, register
 
+        register(Section("documents", "Documents", "projects:document-list", order=85))
         register(
             Section(
                 "deadlines", "Échéances", "projects:deadlines", order=90, perm="projects.view_team"

@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from . import review
-from .models import IntentionLetter
+from .models import AvisBody, IntentionLetter
 
 
 def intention_letter(project) -> dict:
@@ -25,7 +25,11 @@ def intention_letter(project) -> dict:
 
 def avis_grid(project) -> dict:
     deposit = project.deposits.order_by("-number").first()
-    avis = list(deposit.avis.select_related("submitted_by")) if deposit else []
+    order = list(AvisBody.values)
+    avis = sorted(
+        deposit.avis.select_related("submitted_by") if deposit else [],
+        key=lambda a: order.index(a.body),
+    )
     return {
         "title": "Grille d'avis",
         "deposit": deposit,
@@ -38,15 +42,10 @@ def avis_grid(project) -> dict:
 
 def territory_figures(project) -> dict:
     """The figures of the grid's header, from the territory and the governance apps."""
-    from diagnostics import territory
+    from diagnostics.territory import territory_summary
 
-    figures = {
-        "communes": territory.territory_commune_count(project)
-        if hasattr(territory, "territory_commune_count")
-        else None,
-        "population": territory.territory_population(project),
-    }
-    return figures
+    summary = territory_summary(project)
+    return {"communes": summary.commune_count, "population": summary.population}
 
 
 def projet_de_sante(project) -> dict:

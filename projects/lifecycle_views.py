@@ -116,7 +116,8 @@ def review_detail(request, slug):
                 deposit=deposit, text=comment_form.cleaned_data["text"], by=request.user
             )
             return redirect("projects:review-detail", slug)
-    avis = list(deposit.avis.all())
+    order = list(AvisBody.values)
+    avis = sorted(deposit.avis.all(), key=lambda a: order.index(a.body))
     return render(
         request,
         "projects/review_detail.html",

@@ -1,0 +1,244 @@
+"""Reading a CSV of indicators as people export it from a spreadsheet or a statistics tool.
+
+Accepted: `;`, `,` or tab as separator; UTF-8 (with or without BOM) or Latin-1/Windows-1252;
+French numbers ("1 234,5", "12,5 %") as well as "1234.5". Every row is checked and each
+problem is reported with its line number in the file (the header is line 1), so that the
+user can fix the file in his spreadsheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from .models import Indicator
+
+MAX_BYTES = 1024 * 1024
+MAX_ROWS = 2000
+
+# Column -> accepted header spellings (compared without accents, case or punctuation).
+COLUMNS = {
+    "label": ["indicateur", "libelle", "label", "intitule", "nom"],
+    "value": ["valeur", "value", "valeur territoire", "territoire"],
+    "unit": ["unite", "unit"],
+    "year": ["annee", "year", "millesime", "annee des donnees"],
+    "source": ["source", "sources"],
+    "comparison_value": [
+        "valeur de comparaison",
+        "comparaison",
+        "reference",
+        "valeur de reference",
+        "valeur departement",
+        "valeur france",
+    ],
+    "comparison_label": [
+        "compare a",
+        "perimetre de comparaison",
+        "territoire de comparaison",
+        "niveau de comparaison",
+        "echelon de comparaison",
+    ],
+    "area": ["zone", "commune", "secteur"],
+    "kind": ["type", "nature"],
+}
+REQUIRED = ("label", "value", "year", "source")
+LABELS = {
+    "label": "indicateur",
+    "value": "valeur",
+    "year": "année",
+    "source": "source",
+}
+KINDS = {
+    "indicateur": Indicator.Kind.INDICATOR,
+    "": Indicator.Kind.INDICATOR,
+    "tranche d'age": Indicator.Kind.AGE_BRACKET,
+    "tranche dage": Indicator.Kind.AGE_BRACKET,
+    "age": Indicator.Kind.AGE_BRACKET,
+    "tranche": Indicator.Kind.AGE_BRACKET,
+}
+MAX_LENGTHS = {"label": 200, "area": 120, "unit": 40, "source": 200, "comparison_label": 80}
+
+
+class CsvError(ValueError):
+    """The file as a whole cannot be read (the message is French)."""
+
+
+@dataclass
+class ParsedRow:
+    line: int
+    values: dict
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ParsedFile:
+    rows: list[ParsedRow]
+    delimiter: str
+    encoding: str
+
+    @property
+    def errors(self) -> list[str]:
+        return [f"Ligne {row.line} : {error}" for row in self.rows for error in row.errors]
+
+    @property
+    def is_valid(self) -> bool:
+        return bool(self.rows) and not self.errors
+
+
+def _simplify(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.strip().lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.replace("’", "'").replace("_", " ").replace("-", " ")
+    return " ".join(text.replace("(", " ").replace(")", " ").replace(":", " ").split())
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The text of the file and the name of its encoding."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "UTF-8 (BOM)"
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "Latin-1"
+
+
+def parse_number(text: str) -> Decimal:
+    """'1 234,5' / '1234.5' / '12,5 %' / '1.234,5' -> Decimal; ValueError when not a number."""
+    cleaned = text.strip().replace("%", "").replace("€", "")
+    for space in (" ", "\u00a0", "\u202f", "\u2009", "'"):
+        cleaned = cleaned.replace(space, "")
+    if cleaned.startswith("+"):
+        cleaned = cleaned[1:]
+    if "," in cleaned and "." in cleaned:
+        # The last one is the decimal separator, the other groups thousands.
+        if cleaned.rfind(",") > cleaned.rfind("."):
+            cleaned = cleaned.replace(".", "").replace(",", ".")
+        else:
+            cleaned = cleaned.replace(",", "")
+    elif cleaned.count(",") == 1:
+        cleaned = cleaned.replace(",", ".")
+    try:
+        number = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not number.is_finite() or not cleaned:
+        raise ValueError(text)
+    return number
+
+
+def _delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in (";", "\t", ",")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ";"
+
+
+def _columns(header: list[str]) -> dict[str, int]:
+    aliases = {alias: name for name, spellings in COLUMNS.items() for alias in spellings}
+    columns = {}
+    for index, title in enumerate(header):
+        name = aliases.get(_simplify(title))
+        if name and name not in columns:
+            columns[name] = index
+    missing = [LABELS[name] for name in REQUIRED if name not in columns]
+    if missing:
+        raise CsvError(
+            "La première ligne doit nommer les colonnes ; il manque : "
+            + ", ".join(f"« {m} »" for m in missing)
+            + ". Colonnes attendues : indicateur ; valeur ; unité ; année ; source ; "
+            "valeur de comparaison ; comparé à (les quatre premières obligatoires, sauf unité)."
+        )
+    return columns
+
+
+def _check_row(line: int, cells: dict[str, str], today: dt.date) -> ParsedRow:
+    row = ParsedRow(line=line, values={})
+    errors = row.errors
+    for name in ("label", "source"):
+        if not cells.get(name, "").strip():
+            errors.append(f"la colonne « {LABELS[name]} » est vide.")
+    for name, limit in MAX_LENGTHS.items():
+        value = cells.get(name, "").strip()
+        if len(value) > limit:
+            errors.append(f"« {value[:30]}… » dépasse {limit} caractères.")
+        row.values[name] = value
+    raw = cells.get("value", "").strip()
+    if not raw:
+        errors.append("la colonne « valeur » est vide.")
+    else:
+        try:
+            row.values["value"] = str(parse_number(raw))
+        except ValueError:
+            errors.append(f"la valeur « {raw} » n'est pas un nombre.")
+    raw = cells.get("comparison_value", "").strip()
+    row.values["comparison_value"] = ""
+    if raw:
+        try:
+            row.values["comparison_value"] = str(parse_number(raw))
+        except ValueError:
+            errors.append(f"la valeur de comparaison « {raw} » n'est pas un nombre.")
+    raw = cells.get("year", "").strip()
+    year = raw[:4] if len(raw) == 10 and raw[4] in "-/" else raw  # "2021-01-01"
+    if len(raw) == 10 and raw[2] == "/" and raw[5] == "/":
+        year = raw[6:]  # "01/01/2021"
+    if not year.isdigit() or not 1900 <= int(year) <= today.year:
+        errors.append(
+            f"l'année « {raw} » n'est pas valable (attendu : une année comme {today.year - 2},"
+            f" au plus tard {today.year})."
+        )
+    else:
+        row.values["year"] = int(year)
+    kind = KINDS.get(_simplify(cells.get("kind", "")))
+    if kind is None:
+        errors.append(
+            f"le type « {cells.get('kind', '').strip()} » est inconnu "
+            "(« indicateur » ou « tranche d'âge »)."
+        )
+    row.values["kind"] = kind or Indicator.Kind.INDICATOR
+    if errors:
+        row.values = {}
+    return row
+
+
+def parse(data: bytes, *, today: dt.date | None = None) -> ParsedFile:
+    """Decode and check every row of the file; raises CsvError when it cannot be read."""
+    today = today or dt.date.today()
+    if not data.strip():
+        raise CsvError("Le fichier est vide.")
+    if len(data) > MAX_BYTES:
+        raise CsvError("Le fichier dépasse 1 Mo : découpez-le en plusieurs fichiers.")
+    if b"\x00" in data[:2048]:
+        raise CsvError(
+            "Ce fichier n'est pas un CSV (classeur Excel ?). Dans votre tableur, choisissez "
+            "« Enregistrer sous » puis le format CSV."
+        )
+    text, encoding = decode(data)
+    lines = text.splitlines()
+    delimiter = _delimiter(lines[0])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+        columns = _columns(header)
+        rows = []
+        for cells in reader:
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(rows) >= MAX_ROWS:
+                raise CsvError(f"Le fichier dépasse {MAX_ROWS} lignes.")
+            named = {
+                name: (cells[index] if index < len(cells) else "")
+                for name, index in columns.items()
+            }
+            rows.append(_check_row(reader.line_num, named, today))
+    except csv.Error as exc:
+        raise CsvError(f"Ligne {reader.line_num} : le fichier CSV est mal formé ({exc}).") from exc
+    if not rows:
+        raise CsvError("Le fichier ne contient aucune ligne de données sous les en-têtes.")
+    return ParsedFile(rows=rows, delimiter=delimiter, encoding=encoding)

@@ -1,0 +1,153 @@
+"""Reading a project's territory: its communes, population, size tier, groups and overlaps.
+
+Every function here runs a fixed number of queries, whatever the number of communes (a
+territory may hold a thousand of them; France has 35 000).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, QuerySet
+
+from funding.calculator import size_tier
+from geo.models import Commune
+from geo.population import total_population
+
+from .models import TerritoryCommune
+
+# Fields a territory's computations need: loading only them keeps 35 000 rows cheap.
+_COMMUNE_FIELDS = ("code", "name", "parent_id", "population", "departement_id", "epci_id")
+
+
+def territory_communes(project) -> QuerySet[Commune]:
+    return Commune.objects.filter(territory_memberships__territory__project=project)
+
+
+def _loaded(project) -> list[Commune]:
+    return list(
+        territory_communes(project)
+        .select_related("departement", "epci")
+        .only(*_COMMUNE_FIELDS, "departement__name", "epci__name")
+    )
+
+
+def territory_population(project) -> int:
+    """The population of the territory from the referential, counting nobody twice."""
+    return total_population(territory_communes(project).only(*_COMMUNE_FIELDS))
+
+
+def territory_tier(project) -> int:
+    """The ACI size tier (1 to 4) of the territory's population."""
+    return size_tier(territory_population(project))
+
+
+@dataclass
+class EpciGroup:
+    code: str
+    name: str
+    commune_count: int = 0
+    population: int = 0
+
+
+@dataclass
+class DepartementGroup:
+    code: str
+    name: str
+    commune_count: int = 0
+    population: int = 0
+    epcis: list[EpciGroup] = field(default_factory=list)
+
+
+@dataclass
+class TerritorySummary:
+    commune_count: int
+    population: int
+    tier: int
+    departements: list[DepartementGroup]
+
+    @property
+    def departement_codes(self) -> list[str]:
+        return [d.code for d in self.departements]
+
+
+def territory_summary(project) -> TerritorySummary:
+    """Communes grouped by département then EPCI, with counts and populations (one query)."""
+    communes = _loaded(project)
+    codes = {c.code for c in communes}
+    departements: dict[str, DepartementGroup] = {}
+    epcis: dict[tuple[str, str], EpciGroup] = {}
+    for commune in communes:
+        # An arrondissement whose city is in the set is already counted by the city (the
+        # builder refuses that case, but the sum must stay right whatever the data).
+        counted = 0 if commune.parent_id in codes else commune.population
+        departement = departements.get(commune.departement_id)
+        if departement is None:
+            departement = departements[commune.departement_id] = DepartementGroup(
+                commune.departement_id, commune.departement.name
+            )
+        departement.commune_count += 1
+        departement.population += counted
+        key = (commune.departement_id, commune.epci_id or "")
+        group = epcis.get(key)
+        if group is None:
+            group = epcis[key] = EpciGroup(
+                commune.epci_id or "", commune.epci.name if commune.epci_id else "Sans EPCI"
+            )
+            departement.epcis.append(group)
+        group.commune_count += 1
+        group.population += counted
+    groups = sorted(departements.values(), key=lambda d: d.code)
+    for departement in groups:
+        departement.epcis.sort(key=lambda e: (not e.code, e.name))
+    population = total_population(communes)
+    return TerritorySummary(
+        commune_count=len(communes),
+        population=population,
+        tier=size_tier(population),
+        departements=groups,
+    )
+
+
+def project_overlaps(project, *, limit: int = 50) -> tuple[list[TerritoryCommune], int]:
+    """Communes of this territory also claimed by another project: (first `limit`, total)."""
+    mine = TerritoryCommune.objects.filter(territory__project=project).values("commune_id")
+    others = TerritoryCommune.objects.filter(commune_id__in=mine).exclude(
+        territory__project=project
+    )
+    rows = list(
+        others.select_related("commune", "territory__project__organisation").order_by(
+            "commune__name", "territory__project__name"
+        )[:limit]
+    )
+    return rows, others.count()
+
+
+def shared_communes(projects: QuerySet) -> QuerySet[Commune]:
+    """Communes claimed by two projects or more, one of them among `projects`."""
+    shared = (
+        TerritoryCommune.objects.values("commune_id")
+        .annotate(claims=Count("territory_id"))
+        .filter(claims__gt=1)
+        .values("commune_id")
+    )
+    in_scope = TerritoryCommune.objects.filter(territory__project__in=projects).values("commune_id")
+    return (
+        Commune.objects.filter(code__in=shared)
+        .filter(code__in=in_scope)
+        .select_related("departement")
+        .order_by("departement_id", "name", "code")
+    )
+
+
+def claims_of(communes: list[Commune]) -> dict[str, list[TerritoryCommune]]:
+    """The projects claiming each of `communes` (one query)."""
+    claims: dict[str, list[TerritoryCommune]] = {c.code: [] for c in communes}
+    rows = (
+        TerritoryCommune.objects.filter(commune_id__in=list(claims))
+        .select_related("territory__project__organisation")
+        .order_by("territory__project__name")
+    )
+    for row in rows:
+        claims[row.commune_id].append(row)
+    return claims
