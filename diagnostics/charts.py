@@ -21,7 +21,7 @@ COMPARISON_COLOUR = "#b5651d"
 TEXT_COLOUR = "#212529"
 WIDTH = 640
 LABEL_WIDTH = 0  # labels sit above their bars, so that long labels stay whole
-BAR_AREA = WIDTH - 110
+BAR_AREA = WIDTH - 170  # room for the longest value label ("248 pour 1 000 hab.")
 ROW_HEIGHT = 50
 _ids = itertools.count(1)
 

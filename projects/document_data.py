@@ -49,4 +49,66 @@ def territory_figures(project) -> dict:
 
 
 def projet_de_sante(project) -> dict:
-    return {"title": "Projet de santé"}
+    """Everything the projet de santé prints, part by part (domain.md §4)."""
+    context = {"title": "Projet de santé", "version_date": version_date(project)}
+    context.update(diagnostic_part(project))
+    return context
+
+
+def version_date(project):
+    """The date of the latest change of the data the document prints (its version)."""
+    from django.apps import apps
+    from django.db.models import Max
+
+    from .lifecycle import SNAPSHOT_APPS, _path_to_project
+
+    latest = project.updated_at
+    for app_label in SNAPSHOT_APPS:
+        for model in apps.get_app_config(app_label).get_models():
+            if model.__name__.startswith("Historical"):
+                continue
+            names = {f.name for f in model._meta.fields}
+            path = _path_to_project(model)
+            if path and "updated_at" in names:
+                value = model.objects.filter(**{path: project}).aggregate(m=Max("updated_at"))["m"]
+                if value and value > latest:
+                    latest = value
+    return timezone.localtime(latest).date()
+
+
+def diagnostic_part(project) -> dict:
+    """Part 1: the territory, then each section of the diagnostic with its figures."""
+    from diagnostics import charts
+    from diagnostics.models import DiagnosticSection, Need
+    from diagnostics.territory import territory_communes, territory_summary
+
+    sections = {
+        s.key: s
+        for s in DiagnosticSection.objects.filter(project=project).prefetch_related("indicators")
+    }
+    rendered = []
+    for key, label in DiagnosticSection.Key.choices:
+        section = sections.get(key)
+        indicators = list(section.indicators.all()) if section else []
+        rendered.append(
+            {
+                "key": key,
+                "label": label,
+                "text": section.text if section else "",
+                "indicators": [i for i in indicators if i.kind == "INDICATOR"],
+                "ages": [i for i in indicators if i.kind == "AGE_BRACKET"],
+                "comparison_chart": charts.comparison_chart(indicators),
+                "age_chart": charts.age_chart(indicators),
+            }
+        )
+    communes = list(
+        territory_communes(project)
+        .select_related("departement", "epci")
+        .order_by("departement_id", "name")
+    )
+    return {
+        "territory": territory_summary(project),
+        "communes": communes,
+        "sections": rendered,
+        "needs": list(Need.objects.active().filter(project=project)),
+    }
