@@ -52,7 +52,45 @@ def projet_de_sante(project) -> dict:
     """Everything the projet de santé prints, part by part (domain.md §4)."""
     context = {"title": "Projet de santé", "version_date": version_date(project)}
     context.update(diagnostic_part(project))
+    context.update(missions_part(project))
+    context.update(organisation_part(project))
     return context
+
+
+def missions_part(project) -> dict:
+    """Part 2: each mission with its fiches-actions in full (Annexe 7)."""
+    from django.db.models import Prefetch
+
+    from missions.models import Fiche, Mission, WorkingGroupMember
+
+    fiches = list(
+        Fiche.objects.filter(project=project)
+        .select_related("mission", "pilot")
+        .prefetch_related(
+            "sub_actions",
+            "indicators",
+            Prefetch("members", queryset=WorkingGroupMember.objects.select_related("user")),
+        )
+        .order_by("mission__order", "number")
+    )
+    missions = []
+    for mission in Mission.objects.order_by("order"):
+        mission_fiches = [f for f in fiches if f.mission_id == mission.pk]
+        if mission_fiches or mission.kind == "SOCLE":
+            missions.append(
+                {
+                    "code": mission.code,
+                    "name": mission.name,
+                    "kind": mission.get_kind_display(),
+                    "fiches": mission_fiches,
+                }
+            )
+    return {"missions": missions, "fiche_count": len(fiches)}
+
+
+def organisation_part(project) -> dict:
+    """Part 3: association and governance, information system, budget, partnerships."""
+    return {"part3_toc": []}
 
 
 def version_date(project):

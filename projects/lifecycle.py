@@ -271,10 +271,11 @@ def _sign_contract(project, *, by, **params):
 
 def bareme_in_force(day) -> str:
     """The name of the funding barème in force at `day` (funding app), or ""."""
+    from funding.calculator import FundingError, get_bareme
+
     try:
-        funding = importlib.import_module("funding.services")
-        return funding.bareme_in_force(day).name
-    except (ImportError, AttributeError, LookupError):
+        return get_bareme(on=day).name
+    except FundingError:
         return ""
 
 

@@ -8,6 +8,7 @@ PostgreSQL: they skip where the part is missing, except in CI (CI=true) where th
 import os
 import shutil
 import socket
+import tempfile
 
 import pytest
 from django.conf import settings as django_settings
@@ -19,6 +20,7 @@ TEST_DEPARTEMENTS = ["30", "34", "13", "75", "69"]
 DEMO_PASSWORD = "mot-de-passe-demo"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = "/usr/bin/chromium"
+TEST_MEDIA_ROOT = os.path.join(tempfile.gettempdir(), "cpts-portal-test-media")
 
 
 def _redis_available() -> bool:
@@ -53,7 +55,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
     # The referential and the demo data are committed once; each test runs in a transaction
     # rolled back at its end. Transactional tests (the browser's) flush the database: the
     # fixtures below put the data back when they find it missing.
-    with django_db_blocker.unblock():
+    from django.test import override_settings
+
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=TEST_MEDIA_ROOT):
         _ensure_referential()
         _ensure_demo()
 
@@ -72,6 +76,7 @@ def _ensure_referential():
 
 @pytest.fixture(autouse=True)
 def _fast_and_eager(settings):
+    settings.MEDIA_ROOT = TEST_MEDIA_ROOT  # uploads and PDFs of the tests stay out of media/
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.STORAGES = {

@@ -16,6 +16,9 @@ def screenshot(page):
     def _shot(name):
         if SCREENSHOTS:
             os.makedirs(SCREENSHOTS, exist_ok=True)
-            page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
+            # caret="initial": Playwright's default injects a <style> the CSP refuses.
+            page.screenshot(
+                path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True, caret="initial"
+            )
 
     return _shot

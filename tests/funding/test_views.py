@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cpts_portal.lib.pdf import PdfResourceError, static_file
 from funding.demo import DEMO_PDF
-from funding.exports import RefusedURL, static_only_fetcher
 from funding.models import Budget, BudgetLine, Grant
 from funding.services import budget_line_create
 
@@ -108,6 +108,10 @@ def test_simulator_xlsx_holds_numbers_and_formulas(demo, login):
     assert sheet["E5"].value == "=ROUND(C5*D5,2)"
     assert sheet["C5"].number_format.startswith("#,##0")
     assert any(str(r[4]).startswith("=SUM(E5:") for r in rows)
+    years = workbook["5 années"]
+    assert [years[f"B{row}"].value for row in range(2, 7)] == [60_000] * 5
+    assert years["E7"].value == "=SUM(E2:E6)"
+    assert "='5 années'!E7" in [r[4] for r in rows]
     schedule = workbook["Échéancier"]
     amounts = [r[4] for r in schedule.iter_rows(min_row=2, values_only=True)]
     assert sum(a for a in amounts if isinstance(a, int | float)) == 5 * 243_000
@@ -135,15 +139,15 @@ def test_simulator_pdf_is_a_pdf(demo, login):
     ],
 )
 def test_pdf_url_fetcher_refuses_anything_but_our_static_files(address):
-    with pytest.raises(RefusedURL):
-        static_only_fetcher(address)
+    with pytest.raises(PdfResourceError):
+        static_file(address)
 
 
 def test_pdf_url_fetcher_serves_a_static_file():
-    result = static_only_fetcher("https://cpts-portal.invalid/static/css/funding.css")
+    content, mime_type = static_file("https://cpts-portal.invalid/static/css/funding.css")
 
-    assert b".funding-chart" in result["string"]
-    assert result["mime_type"] == "text/css"
+    assert b".funding-chart" in content
+    assert mime_type == "text/css"
 
 
 # --- Budget --------------------------------------------------------------------------------
@@ -270,8 +274,12 @@ def test_line_delete_removes_the_line(demo, login):
 
     response = client.post(url("line-delete", PIC, 3), {"version": line.version})
 
+    history = client.get(url("budget-history", PIC))
+
     assert response.status_code == 302
     assert not BudgetLine.objects.filter(pk=line.pk).exists()
+    assert f"« {line.label} »" in history.content.decode().replace("&#x27;", "'")
+    assert "Claire Martin" in history.content.decode()
 
 
 def test_settings_change_updates_the_aci_resources(demo, login):
@@ -509,3 +517,17 @@ def test_budget_history_lists_the_settings_changes(demo, login):
     content = response.content.decode()
     assert "Claire Martin" in content and "modification" in content
     assert "60000" in content
+
+
+def test_project_simulator_of_a_signed_contract_keeps_its_bareme(demo, login):
+    from funding.models import Bareme
+
+    Bareme.objects.create(name="ACI-futur", effective_date=dt.date(2030, 1, 1))
+    Budget.objects.filter(project__slug=PIC).update(signature_date=dt.date(2026, 9, 1))
+    client = login(demo["users"]["claire.martin"])
+
+    response = client.get(url("project-simulator", PIC))
+
+    result = response.context["result"]
+    assert result.funding.bareme == "ACI-2019"
+    assert result.payments[0].date == dt.date(2026, 9, 1)
