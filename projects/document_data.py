@@ -90,7 +90,40 @@ def missions_part(project) -> dict:
 
 def organisation_part(project) -> dict:
     """Part 3: association and governance, information system, budget, partnerships."""
-    return {"part3_toc": []}
+    from funding.budget import budget_view
+    from funding.models import Budget
+
+    budget = Budget.objects.filter(project=project).first()
+    context = {"budget": budget_view(budget) if budget else None}
+    context.update(governance_part(project))
+    context["part3_toc"] = [
+        ("association", "L'association"),
+        ("gouvernance", "La gouvernance"),
+        ("budget", "Le budget prévisionnel"),
+        ("partenariats", "Les partenariats"),
+    ]
+    return context
+
+
+def governance_part(project) -> dict:
+    from governance.models import Association, Instance, Mandate, Office, Partnership
+
+    mandates = list(
+        Mandate.objects.filter(project=project)
+        .current()
+        .select_related("member", "body")
+        .order_by("body__order", "office", "member__last_name")
+    )
+    rank = {office: i for i, office in enumerate(Office.values)}
+    mandates.sort(key=lambda m: (rank.get(m.office, 99), m.member.last_name))
+    instances = list(Instance.objects.filter(project=project))
+    for instance in instances:
+        instance.current_mandates = [m for m in mandates if m.body_id == instance.pk]
+    return {
+        "association": Association.objects.filter(project=project).first(),
+        "instances": instances,
+        "partnerships": list(Partnership.objects.filter(project=project)),
+    }
 
 
 def version_date(project):

@@ -90,3 +90,18 @@ def test_the_pdf_declares_its_language_title_and_embeds_its_fonts(pdf_pages):
     for font in fonts.values():
         descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
         assert "/FontFile2" in descriptor or "/FontFile3" in descriptor
+
+
+@pytest.mark.parametrize("slug", ["pic-saint-loup", "uzege-pont-du-gard"])
+def test_every_fiche_action_is_printed_in_full(pdf_pages, slug):
+    from missions.models import Fiche
+
+    pages, _ = pdf_pages(slug)
+    text = " ".join(pages)
+    fiches = list(Fiche.objects.filter(project__slug=slug).prefetch_related("indicators"))
+
+    assert fiches
+    for fiche in fiches:
+        assert f"Fiche-action {fiche.number} : {_normalise(fiche.title)}" in text
+        for indicator in fiche.indicators.all():
+            assert _normalise(indicator.name)[:40] in text
