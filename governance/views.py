@@ -1,1 +1,830 @@
-"""Views of the app (see README "For developers")."""
+"""Governance pages: association, members, instances and rules, meetings, documents."""
+
+import csv
+import io
+
+import rules
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cpts_portal.lib.versioning import EditConflict, conflict_context, history_entries
+from projects.access import get_project_for_user
+
+from . import services
+from .checks import deposit_gaps
+from .composition import composition_check
+from .deadlines import deadlines
+from .exports import members_csv, members_xlsx
+from .forms import (
+    AssociationForm,
+    DecisionForm,
+    DocumentForm,
+    ImportForm,
+    IndemnityForm,
+    InstanceForm,
+    MandateForm,
+    MeetingEditForm,
+    MeetingForm,
+    MemberForm,
+    MinutesForm,
+    PartnershipForm,
+    RulesForm,
+)
+from .imports import COLUMNS, parse_members
+from .indemnities import yearly_totals
+from .meetings import checks_for, meeting_check, voters_for
+from .models import (
+    Association,
+    Attendance,
+    CompositionRules,
+    Document,
+    Indemnity,
+    Instance,
+    Mandate,
+    Meeting,
+    Member,
+    Partnership,
+)
+
+CHANGE = "governance.change_governance"
+PRIVATE = "governance.view_private"
+PAGE_SIZE = 50
+IMPORT_SESSION_KEY = "governance-import-{}"
+
+
+def _read(request, slug):
+    return get_project_for_user(request.user, slug)
+
+
+def _write(request, slug):
+    return get_project_for_user(request.user, slug, perm=CHANGE)
+
+
+TABS = [
+    ("member", "members"),
+    ("bureau", "bureau"),
+    ("instance", "bureau"),
+    ("rules", "bureau"),
+    ("mandate", "bureau"),
+    ("meeting", "meetings"),
+    ("decision", "meetings"),
+    ("minutes", "meetings"),
+    ("partnership", "partnerships"),
+    ("indemnity", "indemnities"),
+]
+
+
+def _tab(request) -> str:
+    name = request.resolver_match.url_name if request.resolver_match else ""
+    return next((tab for prefix, tab in TABS if name.startswith(prefix)), "association")
+
+
+def _context(request, project, page_title, **extra):
+    return {
+        "tab": _tab(request),
+        "project": project,
+        "page_title": page_title,
+        "active": "governance",
+        "can_edit": rules.has_perm(CHANGE, request.user, project),
+        "can_see_private": rules.has_perm(PRIVATE, request.user, project),
+        **extra,
+    }
+
+
+def _private_refused(request, project, what: str):
+    """403 that says why: contact details and indemnities stay inside the CPTS."""
+    return render(
+        request,
+        "governance/forbidden.html",
+        _context(request, project, "Accès refusé", what=what),
+        status=403,
+    )
+
+
+def _form_page(request, project, *, title, form, back, status=200, conflict=None, **extra):
+    return render(
+        request,
+        "governance/form.html",
+        _context(request, project, title, form=form, back=back, conflict=conflict, **extra),
+        status=status,
+    )
+
+
+def _association(project):
+    return Association.objects.filter(project=project).first()
+
+
+def _instance(project, slug) -> Instance:
+    return get_object_or_404(Instance.objects.select_related("rules"), project=project, slug=slug)
+
+
+# --- Overview and association -------------------------------------------------------------
+
+
+@require_GET
+def overview(request, slug):
+    project = _read(request, slug)
+    instances = Instance.objects.filter(project=project).annotate(
+        seats=Count("mandates", filter=Q(mandates__in=Mandate.objects.current()))
+    )
+    documents = Document.objects.filter(project=project).select_related("uploaded_by")
+    context = _context(
+        request,
+        project,
+        "Gouvernance",
+        association=_association(project),
+        instances=instances,
+        documents=documents,
+        members=Member.objects.filter(project=project)
+        .current()
+        .aggregate(
+            total=Count("pk"), active=Count("pk", filter=Q(category=Member.Category.ACTIVE))
+        ),
+        deadlines=deadlines(project),
+        gaps=deposit_gaps(project),
+    )
+    return render(request, "governance/overview.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def association_edit(request, slug):
+    project = _write(request, slug)
+    association = _association(project)
+    back = reverse("governance:overview", args=[slug])
+    title = "L'association" if association else "Enregistrer l'association"
+    if request.method == "GET":
+        initial = {} if association else {"name": project.organisation.name}
+        form = AssociationForm(instance=association, initial=initial, creating=not association)
+        return _form_page(request, project, title=title, form=form, back=back)
+    form = AssociationForm(request.POST, instance=association, creating=not association)
+    if not form.is_valid():
+        return _form_page(request, project, title=title, form=form, back=back, status=422)
+    fields = {name: form.cleaned_data[name] for name in AssociationForm.Meta.fields}
+    try:
+        services.association_save(
+            project=project, by=request.user, fields=fields, version=form.cleaned_data["version"]
+        )
+    except EditConflict as conflict:
+        form.rebase(conflict.current)
+        return _form_page(
+            request,
+            project,
+            title=title,
+            form=form,
+            back=back,
+            status=409,
+            conflict=conflict_context(form, conflict.current),
+        )
+    messages.success(request, "L'association est enregistrée.")
+    return redirect(back)
+
+
+@require_GET
+def association_history(request, slug):
+    project = _read(request, slug)
+    association = get_object_or_404(Association, project=project)
+    entries = history_entries(association.history.select_related("history_user"))
+    return render(
+        request,
+        "governance/history.html",
+        _context(
+            request,
+            project,
+            "Historique de l'association",
+            entries=entries,
+            back=reverse("governance:overview", args=[slug]),
+        ),
+    )
+
+
+# --- Members ------------------------------------------------------------------------------
+
+
+def _members(project, request):
+    members = Member.objects.filter(project=project).select_related("commune")
+    category = request.GET.get("qualite", "")
+    if category in Member.Category.values:
+        members = members.filter(category=category)
+    if request.GET.get("anciens") != "1":
+        members = members.current()
+    return members, category
+
+
+@require_GET
+def member_list(request, slug):
+    project = _read(request, slug)
+    members, category = _members(project, request)
+    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = _context(
+        request,
+        project,
+        "Membres",
+        page=page,
+        query=query.urlencode(),
+        category=category,
+        categories=Member.Category.choices,
+        show_former=request.GET.get("anciens") == "1",
+    )
+    return render(request, "governance/member_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def member_create(request, slug):
+    project = _write(request, slug)
+    back = reverse("governance:member-list", args=[slug])
+    form = MemberForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            member = services.member_create(project=project, fields=form.member_fields())
+            messages.success(request, f"{member.display_name} est ajouté(e) aux membres.")
+            return redirect(back)
+        return _form_page(
+            request, project, title="Ajouter un membre", form=form, back=back, status=422
+        )
+    return _form_page(request, project, title="Ajouter un membre", form=form, back=back)
+
+
+@require_http_methods(["GET", "POST"])
+def member_edit(request, slug, number):
+    project = _write(request, slug)
+    member = get_object_or_404(Member, project=project, number=number)
+    back = reverse("governance:member-list", args=[slug])
+    form = MemberForm(request.POST or None, instance=member)
+    title = f"Modifier — {member.display_name}"
+    if request.method == "POST":
+        if form.is_valid():
+            services.member_update(member=member, fields=form.member_fields())
+            messages.success(request, "Le membre est mis à jour.")
+            return redirect(back)
+        return _form_page(request, project, title=title, form=form, back=back, status=422)
+    return _form_page(request, project, title=title, form=form, back=back)
+
+
+@require_http_methods(["GET", "POST"])
+def member_import(request, slug):
+    project = _write(request, slug)
+    key = IMPORT_SESSION_KEY.format(project.pk)
+    context = _context(request, project, "Importer des membres", columns=COLUMNS)
+    if request.method == "POST" and request.POST.get("action") == "confirm":
+        rows = request.session.pop(key, None)
+        if not rows:
+            messages.error(request, "Aucun aperçu en attente : chargez de nouveau le fichier.")
+            return redirect("governance:member-import", slug=slug)
+        count = services.members_import(project=project, rows=rows)
+        messages.success(request, f"{count} membres importés.")
+        return redirect("governance:member-list", slug=slug)
+    if request.method == "POST" and request.POST.get("action") == "cancel":
+        request.session.pop(key, None)
+        return redirect("governance:member-import", slug=slug)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context["form"] = form
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "governance/member_import.html", context, status=422)
+        preview = parse_members(form.cleaned_data["file"].read(), project=project)
+        context["preview"] = preview
+        if not preview.ok:
+            request.session.pop(key, None)
+            return render(request, "governance/member_import.html", context, status=422)
+        request.session[key] = preview.rows
+    else:
+        context["pending"] = request.session.get(key)
+    return render(request, "governance/member_import.html", context)
+
+
+@require_GET
+def member_export(request, slug):
+    project = _read(request, slug)
+    if not rules.has_perm(PRIVATE, request.user, project):
+        return _private_refused(request, project, "l'export des membres et de leurs coordonnées")
+    members = list(Member.objects.filter(project=project).select_related("commune"))
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(members_csv(members), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="membres-{project.slug}.csv"'
+        return response
+    response = HttpResponse(
+        members_xlsx(members),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="membres-{project.slug}.xlsx"'
+    return response
+
+
+@require_GET
+def member_template(request, slug):
+    project = _write(request, slug)
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";").writerow([label for _, label, _ in COLUMNS])
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="modele-membres-{project.slug}.csv"'
+    return response
+
+
+# --- Instances, rules, mandates -----------------------------------------------------------
+
+
+def _instance_page(request, project, instance):
+    mandates = list(
+        Mandate.objects.filter(body=instance)
+        .select_related("member", "member__commune")
+        .order_by("office", "member__last_name")
+    )
+    current_ids = set(Mandate.objects.current().filter(body=instance).values_list("pk", flat=True))
+    current = [m for m in mandates if m.pk in current_ids]
+    rank = {
+        value: index for index, (value, _) in enumerate(Mandate._meta.get_field("office").choices)
+    }
+    current.sort(key=lambda m: (rank[m.office], m.member.last_name))
+    rules_obj = getattr(instance, "rules", None)
+    results = composition_check(rules_obj, current) if not instance.is_assembly else []
+    meetings = Meeting.objects.filter(body=instance)[:10]
+    context = _context(
+        request,
+        project,
+        instance.name,
+        instance=instance,
+        current=current,
+        past=[m for m in mandates if m.pk not in current_ids],
+        rules=rules_obj,
+        results=results,
+        broken=sum(1 for r in results if not r.ok),
+        meetings=meetings,
+    )
+    return render(request, "governance/instance_detail.html", context)
+
+
+@require_GET
+def bureau(request, slug):
+    project = _read(request, slug)
+    instance = (
+        Instance.objects.filter(project=project, kind=Instance.Kind.BUREAU)
+        .select_related("rules")
+        .first()
+    )
+    if instance is None:
+        return render(
+            request,
+            "governance/no_bureau.html",
+            _context(request, project, "Bureau"),
+        )
+    return _instance_page(request, project, instance)
+
+
+@require_GET
+def instance_detail(request, slug, instance):
+    project = _read(request, slug)
+    return _instance_page(request, project, _instance(project, instance))
+
+
+@require_http_methods(["GET", "POST"])
+def instance_create(request, slug):
+    project = _write(request, slug)
+    back = reverse("governance:overview", args=[slug])
+    form = InstanceForm(request.POST or None, project=project)
+    if request.method == "POST":
+        if form.is_valid():
+            instance = services.instance_create(
+                project=project, by=request.user, **form.cleaned_data
+            )
+            return redirect("governance:instance-detail", slug=slug, instance=instance.slug)
+        return _form_page(
+            request, project, title="Ajouter une instance", form=form, back=back, status=422
+        )
+    return _form_page(request, project, title="Ajouter une instance", form=form, back=back)
+
+
+@require_http_methods(["GET", "POST"])
+def rules_edit(request, slug, instance):
+    project = _write(request, slug)
+    instance = _instance(project, instance)
+    rules_obj = get_object_or_404(CompositionRules, body=instance)
+    back = reverse("governance:instance-detail", args=[slug, instance.slug])
+    title = f"Règles de composition — {instance.name}"
+    form = RulesForm(request.POST or None, instance=rules_obj)
+    if request.method == "GET":
+        return _form_page(request, project, title=title, form=form, back=back)
+    if not form.is_valid():
+        return _form_page(request, project, title=title, form=form, back=back, status=422)
+    fields = {name: form.cleaned_data[name] for name in RulesForm.Meta.fields}
+    try:
+        services.rules_save(
+            rules=rules_obj, by=request.user, version=form.cleaned_data["version"], fields=fields
+        )
+    except EditConflict as conflict:
+        form.rebase(conflict.current)
+        return _form_page(
+            request,
+            project,
+            title=title,
+            form=form,
+            back=back,
+            status=409,
+            conflict=conflict_context(form, conflict.current),
+        )
+    messages.success(request, "Les règles de composition sont enregistrées.")
+    return redirect(back)
+
+
+@require_GET
+def rules_history(request, slug, instance):
+    project = _read(request, slug)
+    instance = _instance(project, instance)
+    rules_obj = get_object_or_404(CompositionRules, body=instance)
+    return render(
+        request,
+        "governance/history.html",
+        _context(
+            request,
+            project,
+            f"Historique des règles — {instance.name}",
+            entries=history_entries(rules_obj.history.select_related("history_user")),
+            back=reverse("governance:instance-detail", args=[slug, instance.slug]),
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def mandate_create(request, slug, instance):
+    project = _write(request, slug)
+    instance = _instance(project, instance)
+    if instance.is_assembly:
+        raise Http404("L'assemblée générale réunit tous les membres : elle n'a pas de mandats.")
+    back = reverse("governance:instance-detail", args=[slug, instance.slug])
+    title = f"Nouveau mandat — {instance.name}"
+    form = MandateForm(request.POST or None, project=project)
+    if request.method == "POST":
+        if form.is_valid():
+            services.mandate_create(project=project, instance=instance, fields=form.cleaned_data)
+            messages.success(request, "Le mandat est enregistré.")
+            return redirect(back)
+        return _form_page(request, project, title=title, form=form, back=back, status=422)
+    return _form_page(request, project, title=title, form=form, back=back)
+
+
+@require_http_methods(["GET", "POST"])
+def mandate_edit(request, slug, number):
+    project = _write(request, slug)
+    mandate = get_object_or_404(
+        Mandate.objects.select_related("body", "member"), project=project, number=number
+    )
+    back = reverse("governance:instance-detail", args=[slug, mandate.body.slug])
+    title = f"Mandat — {mandate.member.display_name}"
+    form = MandateForm(request.POST or None, instance=mandate, project=project)
+    if request.method == "POST":
+        if form.is_valid():
+            services.mandate_update(mandate=mandate, fields=form.cleaned_data)
+            messages.success(request, "Le mandat est mis à jour.")
+            return redirect(back)
+        return _form_page(request, project, title=title, form=form, back=back, status=422)
+    return _form_page(request, project, title=title, form=form, back=back)
+
+
+# --- Meetings -----------------------------------------------------------------------------
+
+
+def _meeting(project, number) -> Meeting:
+    return get_object_or_404(
+        Meeting.objects.select_related("body", "minutes_document", "updated_by"),
+        project=project,
+        number=number,
+    )
+
+
+@require_GET
+def meeting_list(request, slug):
+    project = _read(request, slug)
+    meetings = Meeting.objects.filter(project=project).select_related("body")
+    page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
+    checks = checks_for(list(page), project)
+    rows = [(meeting, checks[meeting.pk]) for meeting in page]
+    return render(
+        request,
+        "governance/meeting_list.html",
+        _context(request, project, "Réunions", page=page, rows=rows),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_create(request, slug):
+    project = _write(request, slug)
+    back = reverse("governance:meeting-list", args=[slug])
+    form = MeetingForm(request.POST or None, project=project)
+    if request.method == "POST":
+        if form.is_valid():
+            meeting = services.meeting_create(
+                project=project, by=request.user, fields=form.cleaned_data
+            )
+            return redirect("governance:meeting-detail", slug=slug, number=meeting.number)
+        return _form_page(
+            request, project, title="Nouvelle réunion", form=form, back=back, status=422
+        )
+    return _form_page(request, project, title="Nouvelle réunion", form=form, back=back)
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request, slug, number):
+    project = _write(request, slug)
+    meeting = _meeting(project, number)
+    back = reverse("governance:meeting-detail", args=[slug, number])
+    title = f"Modifier — {meeting.title}"
+    form = MeetingEditForm(request.POST or None, instance=meeting, project=project)
+    if request.method == "GET":
+        return _form_page(request, project, title=title, form=form, back=back)
+    if not form.is_valid():
+        return _form_page(request, project, title=title, form=form, back=back, status=422)
+    fields = {name: form.cleaned_data[name] for name in MeetingForm.Meta.fields}
+    try:
+        services.meeting_update(
+            meeting=meeting, by=request.user, version=form.cleaned_data["version"], fields=fields
+        )
+    except EditConflict as conflict:
+        form.rebase(conflict.current)
+        return _form_page(
+            request,
+            project,
+            title=title,
+            form=form,
+            back=back,
+            status=409,
+            conflict=conflict_context(form, conflict.current),
+        )
+    messages.success(request, "La réunion est mise à jour.")
+    return redirect(back)
+
+
+@require_GET
+def meeting_detail(request, slug, number):
+    project = _read(request, slug)
+    meeting = _meeting(project, number)
+    attendances = list(
+        Attendance.objects.filter(meeting=meeting).select_related("member", "proxy_holder")
+    )
+    check = meeting_check(meeting, association=_association(project), attendances=attendances)
+    context = _context(
+        request,
+        project,
+        meeting.title,
+        meeting=meeting,
+        attendances=attendances,
+        check=check,
+        decisions=meeting.decisions.all(),
+    )
+    return render(request, "governance/meeting_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_attendance(request, slug, number):
+    project = _write(request, slug)
+    meeting = _meeting(project, number)
+    people = list(
+        Member.objects.filter(project=project)
+        .current(meeting.meeting_date)
+        .order_by("last_name", "first_name", "structure_name")
+    )
+    voters = {m.pk for m in voters_for(meeting)}
+    existing = {a.member_id: a for a in meeting.attendances.all()}
+    by_pk = {m.pk: m for m in people}
+    errors = []
+    if request.method == "POST":
+        entries = []
+        for member in people:
+            status = request.POST.get(f"status-{member.pk}", "")
+            if status not in Attendance.Status.values:
+                continue
+            holder = None
+            if status == Attendance.Status.REPRESENTED:
+                holder = by_pk.get(_int(request.POST.get(f"holder-{member.pk}")))
+                if holder is None or holder.pk == member.pk:
+                    errors.append(f"{member.display_name} : choisissez à qui le pouvoir est donné.")
+                    continue
+            entries.append((member, status, holder))
+        if not errors:
+            services.attendance_record(meeting=meeting, entries=entries)
+            messages.success(request, "Les présences sont enregistrées.")
+            return redirect("governance:meeting-detail", slug=slug, number=number)
+    rows = [
+        {
+            "member": m,
+            "votes": m.pk in voters,
+            "status": request.POST.get(f"status-{m.pk}")
+            or (existing[m.pk].status if m.pk in existing else ""),
+            "holder": _int(request.POST.get(f"holder-{m.pk}"))
+            or (existing[m.pk].proxy_holder_id if m.pk in existing else None),
+        }
+        for m in people
+    ]
+    context = _context(
+        request,
+        project,
+        f"Présences — {meeting.title}",
+        meeting=meeting,
+        rows=rows,
+        people=people,
+        statuses=Attendance.Status.choices,
+        errors=errors,
+    )
+    return render(
+        request, "governance/meeting_attendance.html", context, status=422 if errors else 200
+    )
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+def decision_create(request, slug, number):
+    project = _write(request, slug)
+    meeting = _meeting(project, number)
+    back = reverse("governance:meeting-detail", args=[slug, number])
+    form = DecisionForm(request.POST or None)
+    title = f"Nouvelle décision — {meeting.title}"
+    if request.method == "POST":
+        if form.is_valid():
+            services.decision_create(meeting=meeting, fields=form.cleaned_data)
+            return redirect(back)
+        return _form_page(request, project, title=title, form=form, back=back, status=422)
+    return _form_page(request, project, title=title, form=form, back=back)
+
+
+@require_http_methods(["GET", "POST"])
+def minutes_edit(request, slug, number):
+    project = _write(request, slug)
+    meeting = _meeting(project, number)
+    back = reverse("governance:meeting-detail", args=[slug, number])
+    title = f"Compte rendu — {meeting.title}"
+    form = MinutesForm(request.POST or None, instance=meeting)
+    if request.method == "GET":
+        return _form_page(request, project, title=title, form=form, back=back)
+    if not form.is_valid():
+        return _form_page(request, project, title=title, form=form, back=back, status=422)
+    try:
+        services.minutes_save(
+            meeting=meeting,
+            by=request.user,
+            version=form.cleaned_data["version"],
+            fields={"minutes": form.cleaned_data["minutes"]},
+        )
+    except EditConflict as conflict:
+        form.rebase(conflict.current)
+        return _form_page(
+            request,
+            project,
+            title=title,
+            form=form,
+            back=back,
+            status=409,
+            conflict=conflict_context(form, conflict.current),
+        )
+    messages.success(request, "Le compte rendu est enregistré.")
+    return redirect(back)
+
+
+@require_GET
+def minutes_history(request, slug, number):
+    project = _read(request, slug)
+    meeting = _meeting(project, number)
+    return render(
+        request,
+        "governance/history.html",
+        _context(
+            request,
+            project,
+            f"Historique du compte rendu — {meeting.title}",
+            entries=history_entries(meeting.history.select_related("history_user")),
+            back=reverse("governance:meeting-detail", args=[slug, number]),
+        ),
+    )
+
+
+# --- Documents ----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def document_upload(request, slug):
+    project = _write(request, slug)
+    back = reverse("governance:overview", args=[slug])
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    meeting = None
+    meeting_number = _int(request.GET.get("reunion"))
+    if meeting_number:
+        meeting = _meeting(project, meeting_number)
+        form.initial.setdefault("kind", Document.Kind.MINUTES)
+    if request.method == "POST":
+        if form.is_valid():
+            fields = {name: form.cleaned_data[name] for name in DocumentForm.Meta.fields}
+            document = services.document_create(
+                project=project,
+                by=request.user,
+                upload=form.cleaned_data["upload"],
+                checked=form.checked,
+                fields=fields,
+                meeting=meeting,
+            )
+            messages.success(request, f"« {document.title} » est déposé.")
+            if meeting:
+                return redirect("governance:meeting-detail", slug=slug, number=meeting.number)
+            return redirect(back)
+        return _form_page(
+            request,
+            project,
+            title="Déposer un document",
+            form=form,
+            back=back,
+            status=422,
+            multipart=True,
+        )
+    return _form_page(
+        request, project, title="Déposer un document", form=form, back=back, multipart=True
+    )
+
+
+@require_GET
+def document_download(request, slug, number):
+    project = _read(request, slug)
+    document = get_object_or_404(Document, project=project, number=number)
+    try:
+        with document.file.open("rb") as handle:
+            content = handle.read()
+    except (FileNotFoundError, ValidationError):
+        raise Http404("Le fichier de ce document est introuvable.") from None
+    # Documents are 10 MB at most: read whole, so that no file handle outlives the request.
+    response = HttpResponse(content, content_type=document.content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        request.GET.get("afficher") != "1", document.original_name
+    )
+    response["Content-Length"] = str(len(content))
+    return response
+
+
+# --- Partnerships and indemnities ---------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def partnership_list(request, slug):
+    project = _read(request, slug)
+    can_edit = rules.has_perm(CHANGE, request.user, project)
+    form = PartnershipForm(request.POST or None, project=project) if can_edit else None
+    status = 200
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied("Votre rôle ne permet pas de modifier la gouvernance.")
+        if form.is_valid():
+            services.partnership_create(project=project, fields=form.cleaned_data)
+            messages.success(request, "Le partenariat est enregistré.")
+            return redirect("governance:partnership-list", slug=slug)
+        status = 422
+    partnerships = Partnership.objects.filter(project=project).select_related("document")
+    return render(
+        request,
+        "governance/partnership_list.html",
+        _context(request, project, "Partenariats", partnerships=partnerships, form=form),
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def indemnity_list(request, slug):
+    project = _read(request, slug)
+    if not rules.has_perm(PRIVATE, request.user, project):
+        return _private_refused(request, project, "les indemnités versées aux membres")
+    can_edit = rules.has_perm(CHANGE, request.user, project)
+    form = IndemnityForm(request.POST or None, project=project) if can_edit else None
+    status = 200
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied("Votre rôle ne permet pas de modifier la gouvernance.")
+        if form.is_valid():
+            services.indemnity_create(project=project, fields=form.cleaned_data)
+            messages.success(request, "L'indemnité est enregistrée.")
+            return redirect("governance:indemnity-list", slug=slug)
+        status = 422
+    indemnities = Indemnity.objects.filter(project=project).select_related("member")
+    page = Paginator(indemnities, PAGE_SIZE).get_page(request.GET.get("page"))
+    totals = yearly_totals(project)
+    return render(
+        request,
+        "governance/indemnity_list.html",
+        _context(
+            request,
+            project,
+            "Indemnités",
+            page=page,
+            totals=totals,
+            over=[t for t in totals if t.over],
+            form=form,
+        ),
+        status=status,
+    )

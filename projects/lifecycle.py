@@ -203,6 +203,11 @@ def _deposit(project, *, by, **params):
         deposited_by=by,
     )
     Avis.objects.bulk_create(Avis(deposit=deposit, body=body) for body in AvisBody.values)
+    # The PDF is rendered now, in the same transaction, so that it prints exactly what the
+    # snapshot holds; it stays attached to the deposit, with its hash, whatever comes after.
+    from .documents import document_freeze_for_deposit
+
+    document_freeze_for_deposit(project=project, deposit=deposit, by=by)
 
 
 def _declare_incomplete(project, *, comment="", **params):

@@ -74,6 +74,7 @@ CASES = {
         # Pic Saint-Loup's meeting 4 under Uzège's slug: not found, even for Uzège's readers.
         ({"slug": "uzege-pont-du-gard", "number": 4}, NOT_FOUND),
     ],
+    "governance:meeting-edit": [({**S, "number": 4}, GOVERNANCE_WRITE)],
     "governance:meeting-attendance": [({**S, "number": 3}, GOVERNANCE_WRITE)],
     "governance:decision-create": [({**S, "number": 3}, GOVERNANCE_WRITE)],
     "governance:minutes-edit": [({**S, "number": 3}, GOVERNANCE_WRITE)],

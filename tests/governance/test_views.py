@@ -422,3 +422,23 @@ def test_partnerships_and_indemnities_are_recorded(demo, login):
         in client.get(reverse("governance:partnership-list", args=[PIC])).content.decode()
     )
     assert Indemnity.objects.filter(member=roux).count() == 3
+
+
+def test_meeting_agenda_is_edited_with_a_version(demo, login):
+    meeting = Meeting.objects.get(project__slug=PIC, number=4)
+    client = login(demo["users"]["claire.martin"])
+    url = reverse("governance:meeting-edit", args=[PIC, 4])
+    data = {
+        "body": meeting.body_id,
+        "meeting_date": "2026-10-08",
+        "title": meeting.title,
+        "agenda": "1. Dépôt du projet de santé\n2. Recrutement\n3. Questions diverses",
+        "version": meeting.version,
+    }
+
+    saved = client.post(url, data)
+    stale = client.post(url, {**data, "agenda": "Autre"})
+
+    assert saved.status_code == 302 and stale.status_code == 409
+    meeting.refresh_from_db()
+    assert meeting.agenda.endswith("3. Questions diverses") and meeting.version == 2

@@ -7,7 +7,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from projects import lifecycle
-from projects.models import Avis, Decision, Deposit, IntentionLetter, Project, ProjectEvent
+from projects.models import (
+    Avis,
+    Decision,
+    Deposit,
+    Document,
+    IntentionLetter,
+    Project,
+    ProjectEvent,
+)
 from projects.tasks import review_daily_task
 
 pytestmark = pytest.mark.django_db
@@ -445,3 +453,68 @@ def test_the_contract_is_signed_after_validation_and_sets_the_deadlines(demo, lo
     assert ("contract_end", dt.date(2031, 12, 15)) in [
         (row["deadline"].kind, row["deadline"].date) for row in page.context["rows"]
     ]
+
+
+def _complete_pic_saint_loup(demo):
+    """The demo's Pic Saint-Loup lacks only a fiche-action for the crisis mission."""
+    from missions import services as missions
+    from missions.models import Indicator, Mission
+
+    coordinator = demo["users"]["claire.martin"]
+    fiche = missions.fiche_create(
+        project=demo["projects"]["pic-saint-loup"],
+        by=coordinator,
+        mission=Mission.objects.get(code="6"),
+        title="Plan de réponse aux crises sanitaires du territoire",
+        objectives="Rédiger le plan de crise et le mettre à jour chaque année.",
+        pilot=coordinator,
+    )
+    missions.row_create(
+        fiche=fiche,
+        model=Indicator,
+        by=coordinator,
+        fields={"name": "Plan de crise validé par l'AG", "kind": "RESULT", "drives_funding": True},
+    )
+    return fiche
+
+
+def test_a_complete_project_is_deposited_with_its_frozen_content_and_pdf(
+    demo, login, client, django_capture_on_commit_callbacks
+):
+    fiche = _complete_pic_saint_loup(demo)
+    assert lifecycle.deposit_gaps(demo["projects"]["pic-saint-loup"]) == []
+    login(demo["users"]["sophie.garnier"])  # a bureau member deposits
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _act(client, "pic-saint-loup", "deposit")
+
+    deposit = Deposit.objects.get(project__slug="pic-saint-loup")
+    assert _state("pic-saint-loup") == "DEPOSITED"
+    assert deposit.received_date == timezone.localdate()
+    assert sorted(deposit.avis.values_list("body", flat=True)) == [
+        "ARS_DD",
+        "CPAM",
+        "ELSM",
+        "MSA",
+        "URPS",
+    ]
+    frozen = [row for row in deposit.snapshot["missions.Fiche"] if row["pk"] == fiche.pk][0]
+    assert frozen["fields"]["title"] == "Plan de réponse aux crises sanitaires du territoire"
+    document = Document.objects.get(deposit=deposit)
+    assert document.status == "DONE" and len(document.file_hash) == 64
+    with document.file.open("rb") as handle:
+        deposited_bytes = handle.read()
+    assert "isabelle.moreau@demo.cpts-portal.fr" in mail.outbox[-1].to
+
+    from missions.models import Fiche
+
+    Fiche.objects.filter(pk=fiche.pk).update(title="Titre changé après le dépôt")
+    deposit.refresh_from_db()
+    document.refresh_from_db()
+    frozen = [row for row in deposit.snapshot["missions.Fiche"] if row["pk"] == fiche.pk][0]
+    assert frozen["fields"]["title"] == "Plan de réponse aux crises sanitaires du territoire"
+    with document.file.open("rb") as handle:
+        assert handle.read() == deposited_bytes
+    reviewer = login(demo["users"]["isabelle.moreau"])
+    listing = reviewer.get(reverse("projects:document-list", args=["pic-saint-loup"]))
+    assert "déposé (dépôt n°1)" in listing.content.decode()
