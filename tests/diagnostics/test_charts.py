@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from diagnostics.charts import age_chart, comparison_chart
+from diagnostics.charts import BAR_AREA, age_chart, comparison_chart
 from diagnostics.models import Indicator
 
 
@@ -38,4 +38,5 @@ def test_age_chart_draws_one_row_per_bracket_on_one_scale():
     svg = age_chart(brackets)
 
     assert svg.count("<rect") == 2 * 2 + 2  # two bars per bracket, two in the legend
-    assert 'width="530.0"' in svg and 'width="265.0"' in svg  # 20 % is twice 10 %
+    full, half = BAR_AREA, BAR_AREA / 2  # 20 % is twice 10 %
+    assert f'width="{full:.1f}"' in svg and f'width="{half:.1f}"' in svg

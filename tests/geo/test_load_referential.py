@@ -169,6 +169,10 @@ def test_load_referential_rejects_an_unknown_departement():
 
 @pytest.mark.django_db
 def test_referential_is_loaded_after_a_load():
+    # The demo's territories point to communes (protected): start from an empty database.
+    from diagnostics.models import TerritoryCommune
+
+    TerritoryCommune.objects.all().delete()
     Commune.objects.filter(kind=Commune.Kind.ARRONDISSEMENT).delete()
     Commune.objects.all().delete()
     assert not referential_is_loaded()
