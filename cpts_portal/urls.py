@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from projects import views as project_views
 
@@ -9,6 +10,7 @@ admin.site.site_title = "CPTS Portal"
 
 urlpatterns = [
     path("", project_views.home, name="home"),
+    path("aide/", TemplateView.as_view(template_name="help.html"), name="help"),
     path("compte/", include("accounts.urls")),
     path("organisations/", include("accounts.team_urls")),
     path("", include("projects.urls")),

@@ -68,6 +68,9 @@ def test_coordinator_writes_a_complete_fiche_and_finds_it_in_the_overview(
     pilot.get_by_label("Pilote extérieur : profession").fill("Médecin urgentiste")
     pilot.get_by_label("Pilote extérieur : adresse").fill("Clinique du Parc, 04 67 00 99 88")
     _save(pilot)
+    expect(page.locator("#fiche-heading")).to_contain_text(
+        "Pilote : Sophie Garnier et Dr Paul Rigal"
+    )
     # The page's other sections follow the version of this save (static/js/missions.js).
     expect(page.locator("#section-constats input[name=version]")).to_have_value("2")
     problems = page.locator("#section-constats")

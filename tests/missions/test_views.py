@@ -72,6 +72,7 @@ def test_section_save_in_place_answers_the_fragment_and_the_new_version(demo, ht
     assert fiche.problems == "Nouveau constat" and fiche.updated_by.email.startswith("julien")
     assert 'id="section-constats"' in response.content.decode()
     assert "<html" not in response.content.decode()
+    assert 'id="fiche-heading" hx-swap-oob="true"' in response.content.decode()
     assert '"fiche-version"' in response.headers["HX-Trigger"]
     assert f'"to": {fiche.version}' in response.headers["HX-Trigger"]
 
@@ -145,7 +146,7 @@ def test_rows_are_added_reordered_and_removed_in_place(demo, htmx):
 
     added = client.post(
         _url("row-create", 1, "sous-actions"),
-        {"what": "Relancer les patients", "who": "Secrétariat", "status": "TODO"},
+        {"what": "Relancer les patients", "who": "Secrétariat", "status": "PLANNED"},
     )
     moved = client.post(_url("row-move", 1, "sous-actions", 4), {"direction": "up"})
     fiche = Fiche.objects.get(project=demo["projects"]["pic-saint-loup"], number=1)
@@ -161,7 +162,7 @@ def test_rows_are_added_reordered_and_removed_in_place(demo, htmx):
 def test_stale_row_save_is_refused(demo, htmx):
     client = htmx(demo["users"]["claire.martin"])
     row = SubAction.objects.get(fiche__project__slug="pic-saint-loup", fiche__number=1, number=1)
-    data = {"what": "Première version", "status": "TODO", "version": row.version}
+    data = {"what": "Première version", "status": "PLANNED", "version": row.version}
     client.post(_url("row-update", 1, "sous-actions", 1), data)
 
     response = client.post(
@@ -300,7 +301,7 @@ def test_deleting_a_row_changed_meanwhile_is_refused_and_shows_it(demo, htmx):
     stale = row.version
     client.post(
         _url("row-update", 1, "sous-actions", 2),
-        {"what": "Texte changé", "status": "TODO", "version": stale},
+        {"what": "Texte changé", "status": "PLANNED", "version": stale},
     )
 
     response = client.post(_url("row-delete", 1, "sous-actions", 2), {"version": stale})

@@ -1,0 +1,58 @@
+"""Each mission's start and full-deployment limits after the ACI signature (domain.md §2)."""
+
+import calendar
+import datetime as dt
+
+from django.urls import reverse
+
+from projects.deadlines import Deadline
+
+from .checks import required_missions
+from .models import Mission
+
+
+def add_months(start: dt.date, months: int) -> dt.date:
+    """De quantième à quantième (art. 641 CPC): same day number n months later, or the last
+    day of that month when it has no such day."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    day = min(start.day, calendar.monthrange(year, month)[1])
+    return dt.date(year, month, day)
+
+
+def deadlines(project, signature_date: dt.date | None = None) -> list[Deadline]:
+    """The limits of the missions the project must deploy (the socle ones in force), and of
+    the complementary missions it wrote fiches for when they have limits (none today).
+
+    The project has no ACI signature date yet: the caller passes it; without it there is
+    nothing to compute."""
+    if signature_date is None:
+        return []
+    url = reverse("missions:mission-list", args=[project.slug])
+    missions = list(Mission.objects.all())
+    required = {m.pk for m in required_missions(project, missions)}
+    with_fiches = set(project.fiches.values_list("mission_id", flat=True))
+    items = []
+    for mission in missions:
+        if mission.pk not in required and mission.pk not in with_fiches:
+            continue
+        if mission.start_months is not None:
+            items.append(
+                Deadline(
+                    date=add_months(signature_date, mission.start_months),
+                    label=f"Démarrage de la mission {mission.code} ({mission.short_name})",
+                    kind="mission_start",
+                    url=url,
+                )
+            )
+        if mission.deployment_months is not None:
+            items.append(
+                Deadline(
+                    date=add_months(signature_date, mission.deployment_months),
+                    label=f"Déploiement complet de la mission {mission.code} "
+                    f"({mission.short_name})",
+                    kind="mission_deployment",
+                    url=url,
+                )
+            )
+    return sorted(items, key=lambda d: (d.date, d.label))

@@ -1,0 +1,235 @@
+"""Forms of the fiche-action: one per section of Annexe 7, one per kind of row.
+
+Forms only validate. Each carries the record's version (hidden field `version`) and gets its
+own `auto_id`, so that several forms of one page keep unique ids for their labels.
+"""
+
+from django import forms
+
+from cpts_portal.lib.versioning import VersionedFormMixin
+
+from .models import Fiche, Indicator, Mission, SubAction, WorkingGroupMember
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _text(rows=3):
+    return forms.Textarea(attrs={"rows": rows})
+
+
+def _set_member_choices(field, members, *, empty="— aucun —"):
+    """Choices built from an already evaluated list: rendering many forms costs no query;
+    only these people validate."""
+    field.queryset = field.queryset.model.objects.filter(pk__in=[m.pk for m in members])
+    field.choices = [("", empty)] + [
+        (m.pk, f"{m.get_full_name() or m.email}{f' ({m.profession})' if m.profession else ''}")
+        for m in members
+    ]
+
+
+class FicheSectionForm(VersionedFormMixin, forms.ModelForm):
+    section = ""
+
+    def __init__(self, *args, members=(), missions=None, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.section}_%s")
+        super().__init__(*args, **kwargs)
+        if "pilot" in self.fields:
+            _set_member_choices(self.fields["pilot"], members)
+        if "mission" in self.fields and missions is not None:
+            self.fields["mission"].choices = [(m.pk, str(m)) for m in missions]
+
+
+class TitleForm(FicheSectionForm):
+    section = "intitule"
+
+    class Meta:
+        model = Fiche
+        fields = ["title", "mission"]
+
+
+class PilotForm(FicheSectionForm):
+    section = "pilote"
+
+    class Meta:
+        model = Fiche
+        fields = ["pilot", "pilot_name", "pilot_profession", "pilot_contact"]
+        widgets = {"pilot_contact": _text(2)}
+        help_texts = {"pilot": "Un membre de la CPTS ; il pourra modifier cette fiche."}
+
+
+class ProblemsForm(FicheSectionForm):
+    section = "constats"
+
+    class Meta:
+        model = Fiche
+        fields = ["problems", "objectives", "target_public"]
+        widgets = {"problems": _text(4), "objectives": _text(3), "target_public": _text(2)}
+        help_texts = {
+            "problems": "Rappel synthétique des enjeux, en s'appuyant sur le diagnostic.",
+            "objectives": "Une ligne commençant par « - » par objectif fait une liste.",
+        }
+
+
+class PlanningForm(FicheSectionForm):
+    section = "planning"
+
+    class Meta:
+        model = Fiche
+        fields = ["start_date", "milestones", "end_date"]
+        widgets = {"start_date": DATE_WIDGET, "end_date": DATE_WIDGET, "milestones": _text(3)}
+        help_texts = {"start_date": "Après la signature de l'ACI."}
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "L'échéance finale doit suivre le démarrage.")
+        return data
+
+
+class MeansForm(FicheSectionForm):
+    section = "moyens"
+
+    class Meta:
+        model = Fiche
+        fields = ["means_logistic", "means_digital", "means_human", "resources_available"]
+        widgets = {name: _text(2) for name in fields}
+        help_texts = {
+            "means_logistic": "Salle de réunion, fournitures de bureau…",
+            "means_digital": "Outils numériques et informatiques nécessaires.",
+            "means_human": "Temps de travail et compétences requises.",
+            "resources_available": "Prêt de locaux, structure d'appui, outil existant, "
+            "documentation…",
+        }
+
+
+class ObstaclesForm(FicheSectionForm):
+    section = "freins"
+
+    class Meta:
+        model = Fiche
+        fields = ["obstacles", "levers", "budget"]
+        widgets = {"obstacles": _text(2), "levers": _text(2)}
+        localized_fields = ["budget"]
+        help_texts = {"budget": "Estimation du budget nécessaire au déploiement, en euros."}
+
+
+SECTION_FORMS = {
+    form.section: form
+    for form in (TitleForm, PilotForm, ProblemsForm, PlanningForm, MeansForm, ObstaclesForm)
+}
+SECTION_TITLES = {
+    "intitule": "Intitulé et mission",
+    "pilote": "Pilote",
+    "constats": "Problématiques, objectifs et public cible",
+    "planning": "Planning prévisionnel",
+    "moyens": "Moyens nécessaires et ressources disponibles",
+    "freins": "Freins, leviers et budget",
+}
+
+
+class FicheCreateForm(forms.ModelForm):
+    class Meta:
+        model = Fiche
+        fields = ["title", "mission", "pilot"]
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mission"].queryset = Mission.objects.all()
+        _set_member_choices(self.fields["pilot"], members)
+        self.fields["pilot"].help_text = "Vous pourrez aussi indiquer un pilote extérieur."
+
+
+class FicheDeleteForm(VersionedFormMixin, forms.Form):
+    pass
+
+
+class MissionSettingsForm(forms.Form):
+    follows_avenant_2 = forms.BooleanField(
+        label="Le contrat suit l'avenant 2 : la mission 6 (crises sanitaires graves) est "
+        "obligatoire",
+        required=False,
+    )
+
+
+# --- Rows --------------------------------------------------------------------------------
+
+
+class RowForm(VersionedFormMixin, forms.ModelForm):
+    kind = ""
+
+    def __init__(self, *args, members=(), key="nouveau", **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.kind}-{key}_%s")
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            # A new row has no version yet.
+            del self.fields["version"]
+        if "user" in self.fields:
+            _set_member_choices(self.fields["user"], members)
+
+
+class SubActionForm(RowForm):
+    kind = "sous-actions"
+
+    class Meta:
+        model = SubAction
+        fields = ["what", "who", "start_date", "end_date", "status"]
+        widgets = {"what": _text(2), "start_date": DATE_WIDGET, "end_date": DATE_WIDGET}
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "La fin doit suivre le début.")
+        return data
+
+
+class IndicatorForm(RowForm):
+    kind = "indicateurs"
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "name",
+            "kind",
+            "baseline",
+            "target",
+            "unit",
+            "source",
+            "frequency",
+            "drives_funding",
+        ]
+        localized_fields = ["baseline", "target"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("drives_funding") and data.get("kind") != Indicator.Kind.RESULT:
+            self.add_error(
+                "drives_funding",
+                "Seul un indicateur de résultat peut être retenu pour la rémunération variable.",
+            )
+        if data.get("drives_funding") and (
+            data.get("baseline") is None or data.get("target") is None
+        ):
+            self.add_error(
+                "drives_funding",
+                "L'indicateur retenu pour la rémunération variable a une valeur de départ "
+                "et une cible.",
+            )
+        return data
+
+
+class MemberForm(RowForm):
+    kind = "membres"
+
+    class Meta:
+        model = WorkingGroupMember
+        fields = ["user", "name", "profession", "contact"]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("user") and not (data.get("name") or "").strip():
+            self.add_error(
+                "name", "Choisissez un membre de la CPTS ou indiquez le nom d'une personne."
+            )
+        return data

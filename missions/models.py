@@ -1,0 +1,282 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from cpts_portal.lib.versioning import Versioned
+
+
+class Mission(models.Model):
+    """One mission of the ACI (catalogue shipped as data by the app's first migration)."""
+
+    class Kind(models.TextChoices):
+        SOCLE = "SOCLE", "socle"
+        COMPLEMENTAIRE = "COMPLEMENTAIRE", "complémentaire"
+
+    class Regime(models.TextChoices):
+        ACI_2019 = "ACI_2019", "ACI de 2019"
+        AVENANT_2 = "AVENANT_2", "avenant 2 (décembre 2021)"
+
+    code = models.CharField("code", max_length=4, unique=True)
+    name = models.CharField("intitulé", max_length=200)
+    short_name = models.CharField("intitulé court", max_length=80)
+    kind = models.CharField("nature", max_length=16, choices=Kind.choices)
+    # Months after the ACI signature; null = free (complementary missions).
+    start_months = models.PositiveSmallIntegerField("démarrage (mois)", null=True, blank=True)
+    deployment_months = models.PositiveSmallIntegerField(
+        "déploiement complet (mois)", null=True, blank=True
+    )
+    regime = models.CharField("texte d'origine", max_length=12, choices=Regime.choices)
+    # The funding line of the ACI barème (read by the funding app through this string).
+    funding_code = models.CharField("ligne de financement", max_length=20)
+    order = models.PositiveSmallIntegerField("ordre", default=0)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = "mission"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_months__isnull=True)
+                | Q(deployment_months__isnull=True)
+                | Q(deployment_months__gte=models.F("start_months")),
+                name="missions_mission_deployment_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Mission {self.code} — {self.short_name}"
+
+    @property
+    def is_socle(self) -> bool:
+        return self.kind == self.Kind.SOCLE
+
+
+class ProjectMissionSettings(models.Model):
+    """What the missions of one project follow. Avenant 2 (December 2021) made the crisis
+    mission (6) compulsory for every ACI signed or renewed since; only a CPTS whose contract
+    predates it is still under the 2019 text, so the default is True and a coordinator (or an
+    administrator) unticks it for such a project."""
+
+    project = models.OneToOneField(
+        "projects.Project", on_delete=models.CASCADE, related_name="mission_settings"
+    )
+    follows_avenant_2 = models.BooleanField(
+        "le contrat suit l'avenant 2 (mission crise sanitaire obligatoire)", default=True
+    )
+
+    class Meta:
+        verbose_name = "réglages des missions d'un projet"
+
+    def __str__(self):
+        return f"Missions de {self.project}"
+
+
+class FicheQuerySet(models.QuerySet):
+    def for_display(self):
+        return self.select_related("mission", "pilot")
+
+
+class Fiche(Versioned):
+    """A fiche-action (Annexe 7 of the guide): one action of the projet de santé."""
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="fiches", verbose_name="projet"
+    )
+    # Per-project sequence used in URLs; never reused (see services.fiche_create).
+    number = models.PositiveIntegerField("numéro", editable=False)
+    mission = models.ForeignKey(
+        Mission, on_delete=models.PROTECT, related_name="fiches", verbose_name="mission concernée"
+    )
+    title = models.CharField("libellé de l'action", max_length=250)
+    # The pilot: a member of the CPTS and/or an outside person.
+    pilot = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="piloted_fiches",
+        verbose_name="pilote (membre de la CPTS)",
+    )
+    pilot_name = models.CharField("pilote extérieur : nom et prénom", max_length=150, blank=True)
+    pilot_profession = models.CharField("pilote extérieur : profession", max_length=120, blank=True)
+    pilot_contact = models.TextField("pilote extérieur : adresse, téléphone, e-mail", blank=True)
+    # Problems observed. The diagnostic's needs will be linked here by the lead (a relation
+    # to diagnostics' needs next to this text); the text stays for what the needs don't say.
+    problems = models.TextField("problématiques constatées", blank=True)
+    objectives = models.TextField("objectif(s) opérationnel(s)", blank=True)
+    target_public = models.TextField("public cible", blank=True)
+    start_date = models.DateField("démarrage prévu", null=True, blank=True)
+    milestones = models.TextField("étapes", blank=True)
+    end_date = models.DateField("échéance finale", null=True, blank=True)
+    means_logistic = models.TextField("moyens logistiques", blank=True)
+    means_digital = models.TextField("moyens numériques / informatiques", blank=True)
+    means_human = models.TextField("moyens humains", blank=True)
+    resources_available = models.TextField("ressources déjà disponibles", blank=True)
+    obstacles = models.TextField("freins", blank=True)
+    levers = models.TextField("leviers", blank=True)
+    budget = models.DecimalField(
+        "budget estimé (€)", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = FicheQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = "fiche-action"
+        verbose_name_plural = "fiches-actions"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "number"], name="missions_fiche_number_per_project"
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="missions_fiche_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(budget__isnull=True) | Q(budget__gte=0),
+                name="missions_fiche_budget_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Fiche {self.number} — {self.title}"
+
+    @property
+    def pilot_label(self) -> str:
+        names = []
+        if self.pilot_id:
+            names.append(str(self.pilot))
+        if self.pilot_name:
+            names.append(self.pilot_name)
+        return " et ".join(names)
+
+    @property
+    def has_pilot(self) -> bool:
+        return bool(self.pilot_id or self.pilot_name.strip())
+
+
+class FicheRow(Versioned):
+    """A row of a fiche (sub-action, indicator, working-group member): ordered by
+    `position`, named in URLs by `number` (a per-fiche sequence, never reused). Each
+    subclass declares its `fiche` foreign key (its own related name)."""
+
+    number = models.PositiveIntegerField("numéro", editable=False)
+    position = models.PositiveIntegerField("position", editable=False)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "number"]
+
+
+class SubAction(FicheRow):
+    class Status(models.TextChoices):
+        PLANNED = "PLANNED", "à faire"
+        ONGOING = "ONGOING", "en cours"
+        DONE = "DONE", "réalisée"
+        DROPPED = "DROPPED", "abandonnée"
+
+    fiche = models.ForeignKey(
+        Fiche, on_delete=models.CASCADE, related_name="sub_actions", verbose_name="fiche"
+    )
+    what = models.TextField("quoi")
+    who = models.CharField("qui", max_length=250, blank=True)
+    start_date = models.DateField("début", null=True, blank=True)
+    end_date = models.DateField("fin", null=True, blank=True)
+    status = models.CharField("état", max_length=8, choices=Status.choices, default=Status.PLANNED)
+
+    history = HistoricalRecords()
+
+    class Meta(FicheRow.Meta):
+        verbose_name = "sous-action"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiche", "number"], name="missions_subaction_number_per_fiche"
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="missions_subaction_end_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.what[:80]
+
+
+class Indicator(FicheRow):
+    class Kind(models.TextChoices):
+        FOLLOW_UP = "FOLLOW_UP", "suivi"
+        RESULT = "RESULT", "résultat"
+
+    fiche = models.ForeignKey(
+        Fiche, on_delete=models.CASCADE, related_name="indicators", verbose_name="fiche"
+    )
+    name = models.CharField("indicateur", max_length=250)
+    kind = models.CharField("type", max_length=10, choices=Kind.choices, default=Kind.FOLLOW_UP)
+    baseline = models.DecimalField(
+        "valeur de départ", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    target = models.DecimalField("cible", max_digits=14, decimal_places=2, null=True, blank=True)
+    unit = models.CharField("unité", max_length=60, blank=True)
+    source = models.CharField("source des données", max_length=200, blank=True)
+    frequency = models.CharField("fréquence de mesure", max_length=60, blank=True)
+    # The result indicator of its mission that drives the variable ACI funding: at most one
+    # per mission and project (services.indicator_check_funding, under a lock of the project).
+    drives_funding = models.BooleanField("retenu pour la rémunération variable", default=False)
+
+    history = HistoricalRecords()
+
+    class Meta(FicheRow.Meta):
+        verbose_name = "indicateur"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiche", "number"], name="missions_indicator_number_per_fiche"
+            ),
+            models.CheckConstraint(
+                condition=Q(drives_funding=False) | Q(kind="RESULT"),
+                name="missions_indicator_funding_is_a_result",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class WorkingGroupMember(FicheRow):
+    fiche = models.ForeignKey(
+        Fiche, on_delete=models.CASCADE, related_name="members", verbose_name="fiche"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="membre de la CPTS",
+    )
+    name = models.CharField("personne extérieure : nom et prénom", max_length=150, blank=True)
+    profession = models.CharField("profession", max_length=120, blank=True)
+    contact = models.CharField("adresse, téléphone, e-mail", max_length=250, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta(FicheRow.Meta):
+        verbose_name = "membre du groupe de travail"
+        verbose_name_plural = "membres du groupe de travail"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiche", "number"], name="missions_member_number_per_fiche"
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(name=""),
+                name="missions_member_is_someone",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.user) if self.user_id else self.name

@@ -1,0 +1,189 @@
+"""Every write of the app: fiches-actions and their rows, versioned (nothing typed is lost)."""
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from accounts.models import Membership, User
+from cpts_portal.lib.versioning import (
+    EditConflict,
+    create_versioned,
+    delete_versioned,
+    save_versioned,
+)
+from projects.models import Project
+
+from .models import Fiche, FicheRow, Indicator, Mission, ProjectMissionSettings
+
+
+class FundingIndicatorTaken(Exception):
+    """Another result indicator already drives the variable funding of this mission."""
+
+    def __init__(self, mission: Mission, holder: Indicator):
+        self.mission, self.holder = mission, holder
+        super().__init__(
+            f"La mission {mission.code} a déjà son indicateur de résultat retenu pour la "
+            f"rémunération variable : « {holder.name} » (fiche {holder.fiche.number}). "
+            "Retirez-lui ce rôle avant de le donner à un autre indicateur."
+        )
+
+
+def cpts_members(project: Project):
+    """The people of the project's CPTS (pilot and working-group choices)."""
+    return (
+        User.objects.filter(
+            memberships__organisation_id=project.organisation_id,
+            memberships__role__in=Membership.CPTS_ROLES,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "email")
+    )
+
+
+def follows_avenant_2(project: Project) -> bool:
+    settings = ProjectMissionSettings.objects.filter(project=project).first()
+    return True if settings is None else settings.follows_avenant_2
+
+
+def mission_settings_update(*, project: Project, follows_avenant_2: bool) -> None:
+    ProjectMissionSettings.objects.update_or_create(
+        project=project, defaults={"follows_avenant_2": follows_avenant_2}
+    )
+
+
+def _lock_project(project: Project) -> None:
+    # Serialises the per-project sequence and the "one funding indicator per mission" rule.
+    Project.objects.select_for_update().filter(pk=project.pk).first()
+
+
+def _check_funding_indicator(*, project_id: int, mission: Mission, indicator_pk=None) -> None:
+    holder = (
+        Indicator.objects.filter(
+            fiche__project_id=project_id, fiche__mission=mission, drives_funding=True
+        )
+        .exclude(pk=indicator_pk)
+        .select_related("fiche")
+        .first()
+    )
+    if holder is not None:
+        raise FundingIndicatorTaken(mission, holder)
+
+
+# --- Fiches ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def fiche_create(
+    *, project: Project, by: User, mission: Mission, title: str, **fields: Any
+) -> Fiche:
+    _lock_project(project)
+    # Numbers are never reused, even after a deletion: a shared link never points elsewhere.
+    last = Fiche.history.filter(project_id=project.pk).aggregate(n=Max("number"))["n"] or 0
+    return create_versioned(
+        Fiche, by=by, project=project, number=last + 1, mission=mission, title=title, **fields
+    )
+
+
+@transaction.atomic
+def fiche_update(*, fiche: Fiche, by: User, version: int, fields: dict[str, Any]) -> Fiche:
+    mission = fields.get("mission")
+    if mission is not None and mission.pk != fiche.mission_id:
+        _lock_project(fiche.project)
+        funding = fiche.indicators.filter(drives_funding=True).first()
+        if funding is not None:
+            _check_funding_indicator(
+                project_id=fiche.project_id, mission=mission, indicator_pk=funding.pk
+            )
+    try:
+        updated = save_versioned(fiche, version=version, by=by, fields=fields)
+    except EditConflict as conflict:
+        if not _untouched_since(conflict.current, version, fields):
+            raise
+        # Someone saved another part of the fiche meanwhile: nothing of his is overwritten.
+        updated = save_versioned(fiche, version=conflict.current.version, by=by, fields=fields)
+    updated.project = fiche.project
+    return updated
+
+
+def _untouched_since(current: Fiche, version: int, fields: dict[str, Any]) -> bool:
+    """Whether none of `fields` changed between `version` (what the user's form was based on)
+    and `current`: then his save overwrites nobody's text (one fiche, several sections)."""
+    base = current.history.filter(version=version).order_by("-history_id").first()
+    if base is None:
+        return False
+    for name in fields:
+        attname = Fiche._meta.get_field(name).attname
+        if getattr(base, attname) != getattr(current, attname):
+            return False
+    return True
+
+
+def fiche_delete(*, fiche: Fiche, by: User, version: int) -> None:
+    delete_versioned(fiche, version=version, by=by)
+
+
+# --- Rows: sub-actions, indicators, working-group members -------------------------------
+
+
+def _rows(fiche: Fiche, model: type[FicheRow]):
+    return model.objects.filter(fiche_id=fiche.pk)
+
+
+@transaction.atomic
+def row_create(
+    *, fiche: Fiche, model: type[FicheRow], by: User, fields: dict[str, Any]
+) -> FicheRow:
+    Fiche.objects.select_for_update().filter(pk=fiche.pk).first()
+    if model is Indicator and fields.get("drives_funding"):
+        _lock_project(fiche.project)
+        _check_funding_indicator(project_id=fiche.project_id, mission=fiche.mission)
+    last_number = model.history.filter(fiche_id=fiche.pk).aggregate(n=Max("number"))["n"] or 0
+    last_position = _rows(fiche, model).aggregate(n=Max("position"))["n"] or 0
+    return create_versioned(
+        model,
+        by=by,
+        fiche=fiche,
+        number=last_number + 1,
+        position=last_position + 1,
+        **fields,
+    )
+
+
+@transaction.atomic
+def row_update(*, row: FicheRow, by: User, version: int, fields: dict[str, Any]) -> FicheRow:
+    if isinstance(row, Indicator) and fields.get("drives_funding"):
+        _lock_project(row.fiche.project)
+        _check_funding_indicator(
+            project_id=row.fiche.project_id, mission=row.fiche.mission, indicator_pk=row.pk
+        )
+    return save_versioned(row, version=version, by=by, fields=fields)
+
+
+def row_delete(*, row: FicheRow, by: User, version: int) -> None:
+    delete_versioned(row, version=version, by=by)
+
+
+@transaction.atomic
+def row_move(*, row: FicheRow, by: User, direction: str) -> None:
+    """Swap the row with its neighbour above ("up") or below ("down").
+
+    The order is not typed content: moving keeps the rows' versions (a neighbour's open
+    edit form stays valid) but is recorded in their history."""
+    model = type(row)
+    Fiche.objects.select_for_update().filter(pk=row.fiche_id).first()
+    siblings = list(model.objects.filter(fiche_id=row.fiche_id).order_by("position", "number"))
+    index = next((i for i, r in enumerate(siblings) if r.pk == row.pk), None)
+    if index is None:
+        return
+    target = index - 1 if direction == "up" else index + 1
+    if not 0 <= target < len(siblings):
+        return
+    siblings[index], siblings[target] = siblings[target], siblings[index]
+    for position, sibling in enumerate(siblings, start=1):
+        if sibling.position != position:
+            sibling.position = position
+            sibling._history_user = by
+            sibling._change_reason = "ordre modifié"
+            sibling.save(update_fields=["position"])
