@@ -472,6 +472,7 @@ def seed(seeded: dict) -> None:
     for number, data in enumerate(PIC, start=1):
         _fiche(pic, number, missions[data["mission"]], data, users, users["claire.martin"])
     Fiche.objects.filter(project=pic, number__gt=len(PIC)).delete()
+    _link_needs(pic, {1: [1], 2: [2], 3: [3], 4: [4], 6: [5]})
 
     uzege = seeded["projects"]["uzege-pont-du-gard"]
     for number, (code, title, pilot) in enumerate(UZEGE, start=1):
@@ -516,3 +517,12 @@ def seed(seeded: dict) -> None:
         }
         _fiche(uzege, number, missions[code], data, users, users["thomas.lefevre"])
     Fiche.objects.filter(project=uzege, number__gt=len(UZEGE)).delete()
+
+
+def _link_needs(project, needs_of_fiche: dict[int, list[int]]) -> None:
+    """The diagnostic's needs (B1…) each demo fiche answers."""
+    from diagnostics.models import Need
+
+    needs = {n.number: n for n in Need.objects.filter(project=project)}
+    for fiche in Fiche.objects.filter(project=project):
+        fiche.needs.set([needs[n] for n in needs_of_fiche.get(fiche.number, []) if n in needs])

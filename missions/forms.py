@@ -60,11 +60,25 @@ class PilotForm(FicheSectionForm):
 class ProblemsForm(FicheSectionForm):
     section = "constats"
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from diagnostics.models import Need
+
+        self.fields["needs"].queryset = Need.objects.active().filter(
+            project_id=self.instance.project_id
+        )
+
     class Meta:
         model = Fiche
-        fields = ["problems", "objectives", "target_public"]
-        widgets = {"problems": _text(4), "objectives": _text(3), "target_public": _text(2)}
+        fields = ["needs", "problems", "objectives", "target_public"]
+        widgets = {
+            "needs": forms.CheckboxSelectMultiple,
+            "problems": _text(4),
+            "objectives": _text(3),
+            "target_public": _text(2),
+        }
         help_texts = {
+            "needs": "Les besoins identifiés par le diagnostic auxquels répond cette action.",
             "problems": "Rappel synthétique des enjeux, en s'appuyant sur le diagnostic.",
             "objectives": "Une ligne commençant par « - » par objectif fait une liste.",
         }

@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from accounts.models import User
 from cpts_portal.lib.versioning import Change, HistoryEntry, history_entries
 from cpts_portal.templatetags.portal import format_number
+from diagnostics.models import Need
 
 from .models import Fiche, Indicator, Mission, SubAction, WorkingGroupMember
 
@@ -49,7 +50,16 @@ def _readable(changes: list[Change], model, names: dict) -> None:
             value = getattr(change, side)
             if value is None:
                 continue
-            if field.is_relation:
+            if field.many_to_many:
+                # simple-history gives the through rows: [{"fiche": 1, "need": 3}, …]
+                target = field.m2m_reverse_field_name()
+                value = ", ".join(
+                    sorted(
+                        str(names.get((field.related_model, row[target]), row[target]))
+                        for row in value
+                    )
+                )
+            elif field.is_relation:
                 value = names.get((field.related_model, value), value)
             elif field.choices:
                 value = dict(field.flatchoices).get(value, value)
@@ -99,6 +109,7 @@ def fiche_history(fiche: Fiche) -> list[FicheHistoryEntry]:
             user_ids.update(r.user_id for r in records)
     user_ids.discard(None)
     names = {(Mission, m.pk): str(m) for m in Mission.objects.all()}
+    names |= {(Need, n.pk): n.code for n in Need.objects.filter(project_id=fiche.project_id)}
     names |= {(User, u.pk): str(u) for u in User.objects.filter(pk__in=user_ids)}
 
     entries = _entries(fiche_records, Fiche, "Fiche", names)

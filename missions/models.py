@@ -100,8 +100,11 @@ class Fiche(Versioned):
     pilot_name = models.CharField("pilote extérieur : nom et prénom", max_length=150, blank=True)
     pilot_profession = models.CharField("pilote extérieur : profession", max_length=120, blank=True)
     pilot_contact = models.TextField("pilote extérieur : adresse, téléphone, e-mail", blank=True)
-    # Problems observed. The diagnostic's needs will be linked here by the lead (a relation
-    # to diagnostics' needs next to this text); the text stays for what the needs don't say.
+    # Problems observed: the diagnostic's needs this action answers, and a text for what the
+    # needs don't say.
+    needs = models.ManyToManyField(
+        "diagnostics.Need", blank=True, related_name="fiches", verbose_name="besoins du diagnostic"
+    )
     problems = models.TextField("problématiques constatées", blank=True)
     objectives = models.TextField("objectif(s) opérationnel(s)", blank=True)
     target_public = models.TextField("public cible", blank=True)
@@ -119,7 +122,7 @@ class Fiche(Versioned):
     )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[needs])
     objects = FicheQuerySet.as_manager()
 
     class Meta:

@@ -114,7 +114,10 @@ def _untouched_since(current: Fiche, version: int, fields: dict[str, Any]) -> bo
     if base is None:
         return False
     for name in fields:
-        attname = Fiche._meta.get_field(name).attname
+        model_field = Fiche._meta.get_field(name)
+        if model_field.many_to_many:
+            return False  # not compared: a stale save of the needs is refused, never lost
+        attname = model_field.attname
         if getattr(base, attname) != getattr(current, attname):
             return False
     return True

@@ -162,6 +162,8 @@ class FichePage:
         for name in form_class._meta.fields:
             model_field = Fiche._meta.get_field(name)
             value = getattr(self.fiche, name)
+            if model_field.many_to_many:
+                value = ", ".join(str(item) for item in value.all()) or "—"
             style = "text" if model_field.get_internal_type() == "TextField" else "plain"
             if name == "budget":
                 style = "euros"

@@ -69,6 +69,7 @@ def missions_part(project) -> dict:
         .prefetch_related(
             "sub_actions",
             "indicators",
+            "needs",
             Prefetch("members", queryset=WorkingGroupMember.objects.select_related("user")),
         )
         .order_by("mission__order", "number")

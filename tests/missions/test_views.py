@@ -331,3 +331,26 @@ def test_coordinator_deletes_a_fiche_after_confirmation(demo, login):
         ).number
         == 7
     )
+
+
+def test_a_fiche_points_to_the_diagnostic_needs_it_answers(demo, htmx, login):
+    from diagnostics.models import Need
+
+    client = htmx(demo["users"]["julien.roux"])
+    fiche = Fiche.objects.get(project=demo["projects"]["pic-saint-loup"], number=1)
+    needs = {n.code: n for n in Need.objects.filter(project=fiche.project)}
+    other_project_need = Need.objects.filter(project__slug="uzege-pont-du-gard").first()
+
+    refused = client.post(
+        _url("fiche-section", 1, "constats"),
+        {"version": fiche.version, "needs": [other_project_need.pk], "problems": "x"},
+    )
+    client.post(
+        _url("fiche-section", 1, "constats"),
+        {"version": fiche.version, "needs": [needs["B1"].pk, needs["B3"].pk], "problems": "x"},
+    )
+
+    assert refused.status_code == 422
+    assert set(fiche.needs.values_list("number", flat=True)) == {1, 3}
+    history = login(demo["users"]["claire.martin"]).get(_url("fiche-history", 1))
+    assert "B1, B3" in history.content.decode()
