@@ -40,9 +40,9 @@ def test_coordinator_invites_a_pilot_who_joins(demo, live_server, page, browser,
     colleague.goto(link)
     expect(colleague.get_by_role("heading", name=re.compile("Rejoindre"))).to_be_visible()
     colleague.get_by_label("Prénom").fill("Léa")
-    colleague.get_by_label("Nom", exact=True).fill("Bernard")
+    colleague.locator("#id_last_name").fill("Bernard")
     colleague.get_by_label("Profession").fill("Infirmière")
-    colleague.get_by_label("Mot de passe", exact=True).fill("Un-mot-de-passe-solide-2026")
+    colleague.locator("#id_password1").fill("Un-mot-de-passe-solide-2026")
     colleague.get_by_label("Confirmation du mot de passe").fill("Un-mot-de-passe-solide-2026")
     colleague.get_by_role("button", name="Créer mon compte et rejoindre l'équipe").click()
 
