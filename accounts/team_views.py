@@ -20,7 +20,7 @@ def _invitation_url_builder(request):
     )
 
 
-def _team_page(request, organisation, membership, *, invite_form=None, status=200):
+def _team_page(request, organisation, membership, *, invite_form=None, status=200, next_url=""):
     now = timezone.now()
     members = organisation.memberships.select_related("user").order_by(
         "role", "user__last_name", "user__first_name"
@@ -54,6 +54,9 @@ def _team_page(request, organisation, membership, *, invite_form=None, status=20
             "invitations": invitations,
             "events": events,
             "invite_form": invite_form or InvitationForm(organisation=organisation),
+            "next_url": next_url
+            if next_url.startswith("/") and not next_url.startswith("//")
+            else "",
         },
         status=status,
     )
@@ -62,7 +65,11 @@ def _team_page(request, organisation, membership, *, invite_form=None, status=20
 @require_GET
 def team_detail(request, slug):
     organisation, membership = get_organisation_for_user(request.user, slug)
-    return _team_page(request, organisation, membership)
+    # Coming from a fiche-action ("invite a pilot"): the role is proposed, and back we go.
+    form = InvitationForm(organisation=organisation, initial={"role": request.GET.get("role", "")})
+    return _team_page(
+        request, organisation, membership, invite_form=form, next_url=request.GET.get("next", "")
+    )
 
 
 @require_POST
@@ -88,7 +95,14 @@ def invitation_create(request, slug):
                 f"(valable {services.INVITATION_DAYS} jours).",
             )
             return redirect(_next_or_team(request, organisation))
-    return _team_page(request, organisation, membership, invite_form=form, status=422)
+    return _team_page(
+        request,
+        organisation,
+        membership,
+        invite_form=form,
+        status=422,
+        next_url=request.POST.get("next", ""),
+    )
 
 
 def _next_or_team(request, organisation):

@@ -346,3 +346,28 @@ def test_team_page_queries_do_not_grow_with_the_team(demo, login, django_assert_
 
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get(TEAM).status_code == 200
+
+
+def test_a_pilot_is_invited_from_the_fiche_and_the_coordinator_comes_back_to_it(
+    demo, login, client, django_capture_on_commit_callbacks
+):
+    login(demo["users"]["claire.martin"])
+    fiche = client.get("/projets/pic-saint-loup/fiches/2/").content.decode()
+    assert "Inviter une personne comme pilote" in fiche
+    team = client.get(TEAM, {"role": "PILOT", "next": "/projets/pic-saint-loup/fiches/2/"})
+    assert 'value="PILOT" selected' in team.content.decode()
+    assert 'name="next" value="/projets/pic-saint-loup/fiches/2/"' in team.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("team:invitation-create", args=["cpts-pic-saint-loup"]),
+            {
+                "email": "pilote@exemple.fr",
+                "role": "PILOT",
+                "next": "/projets/pic-saint-loup/fiches/2/",
+            },
+        )
+
+    assert response.status_code == 302
+    assert response.url == "/projets/pic-saint-loup/fiches/2/"
+    assert Invitation.objects.get().role == "PILOT"
