@@ -7,7 +7,8 @@ def bareme_2019(db):
     from funding.data import aci_2019
     from funding.models import Bareme, BaremeLine
 
-    aci_2019.install(Bareme, BaremeLine)
+    if not Bareme.objects.filter(name="ACI-2019").exists():
+        aci_2019.install(Bareme, BaremeLine)
 
 
 @pytest.fixture(autouse=True)
