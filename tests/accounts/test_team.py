@@ -371,3 +371,29 @@ def test_a_pilot_is_invited_from_the_fiche_and_the_coordinator_comes_back_to_it(
     assert response.status_code == 302
     assert response.url == "/projets/pic-saint-loup/fiches/2/"
     assert Invitation.objects.get().role == "PILOT"
+
+
+def test_a_removed_member_keeps_his_name_in_the_fiche_history(demo, login, client):
+    from missions.models import Fiche
+
+    karim = demo["users"]["karim.benali"]
+    fiche = Fiche.objects.get(project__slug="pic-saint-loup", pilot=karim)
+    karim_client = login(karim)
+    saved = karim_client.post(
+        f"/projets/pic-saint-loup/fiches/{fiche.number}/sections/constats/",
+        {"version": fiche.version, "problems": "Constat de Karim", "objectives": "x"},
+    )
+    assert saved.status_code in (200, 302)
+    membership = Membership.objects.get(user=karim)
+    login(demo["users"]["claire.martin"]).post(
+        reverse("team:membership-remove", args=["cpts-pic-saint-loup", membership.pk])
+    )
+
+    refused = login(karim).get(f"/projets/pic-saint-loup/fiches/{fiche.number}/")
+    history = login(demo["users"]["claire.martin"]).get(
+        f"/projets/pic-saint-loup/fiches/{fiche.number}/historique/"
+    )
+
+    assert refused.status_code == 404
+    assert "Karim Benali" in history.content.decode()
+    assert "Constat de Karim" in history.content.decode()

@@ -108,3 +108,54 @@ def test_without_decision_the_project_is_reputed_validated_after_the_deadline(
 
     deposit.project.refresh_from_db()
     assert deposit.project.state == "DEPOSITED"  # derived, nothing written by a task
+
+
+def test_the_coordinator_deposits_then_the_bodies_give_their_avis_and_the_decider_validates(
+    demo, live_server, page, screenshot
+):
+    from tests.projects.test_lifecycle import _complete_pic_saint_loup
+
+    _complete_pic_saint_loup(demo)  # the demo lacks only the crisis mission's fiche-action
+    _log_in(page, live_server, "claire.martin")
+    page.get_by_role("button", name="Déposer le projet de santé").click()
+    expect(
+        page.get_by_text("C'est fait : projet de santé déposé auprès de la dd ars.")
+    ).to_be_visible()
+    expect(page.get_by_role("region", name="Délai d'instruction")).to_contain_text("jours")
+    page.get_by_role("link", name="Documents").click()
+    expect(page.get_by_text("déposé (dépôt n°1)")).to_be_visible()
+
+    for reviewer, body in (
+        ("isabelle.moreau", "DD ARS"),
+        ("marie.chevalier", "CPAM"),
+        ("pierre.blanc", "Inter URPS"),
+    ):
+        _log_in(page, live_server, reviewer)
+        page.goto(f"{live_server.url}/projets/pic-saint-loup/instruction/")
+        page.get_by_role("link", name=body, exact=True).click()
+        for select in page.get_by_role("combobox").all()[:5]:
+            select.select_option("SATISFAISANT")
+        page.get_by_label("Avis de l'organisme").select_option("FAVORABLE")
+        page.get_by_label("Motivation").fill(f"Avis favorable ({body}).")
+        page.get_by_role("button", name="Rendre l'avis").click()
+        expect(page.get_by_text("Avis rendu.")).to_be_visible()
+
+    _log_in(page, live_server, "philippe.girard")
+    page.goto(f"{live_server.url}/projets/pic-saint-loup/instruction/")
+    expect(page.get_by_role("heading", name="Grille d'avis (3 sur 5 rendus)")).to_be_visible()
+    decide = page.locator("form").filter(
+        has=page.get_by_role("button", name="Valider le projet de santé")
+    )
+    decide.get_by_label(re.compile("Décider sans les avis manquants")).check()
+    decide.get_by_role("button", name="Valider le projet de santé").click()
+
+    _log_in(page, live_server, "claire.martin")
+    timeline = page.get_by_role("region", name="Historique du projet")
+    for step in (
+        "Lettre d'intention transmise",
+        "Lettre d'intention validée",
+        "Projet de santé déposé auprès de la DD ARS",
+        "Projet de santé validé par l'ARS",
+    ):
+        expect(timeline).to_contain_text(step)
+    screenshot("15-timeline-after-validation")

@@ -145,3 +145,62 @@ def test_page_queries_do_not_grow_with_the_data(demo, login, django_assert_num_q
 
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def _bulk_projects(count: int) -> None:
+    """`count` transmitted projects in the Hérault and the Gard, each with a deposit."""
+    import datetime as dt
+
+    from accounts.models import Organisation
+    from projects.models import Deposit, Project
+
+    start = Project.objects.count()
+    organisations = Organisation.objects.bulk_create(
+        Organisation(name=f"CPTS en masse {start + i}", slug=f"masse-{start + i}", kind="CPTS")
+        for i in range(count)
+    )
+    projects = Project.objects.bulk_create(
+        Project(
+            organisation=organisation,
+            name=f"CPTS en masse {start + i}",
+            slug=f"masse-{start + i}",
+            state="DEPOSITED",
+            stage="INSTRUCTION",
+            submitted_at="2026-09-01T10:00Z",
+        )
+        for i, organisation in enumerate(organisations)
+    )
+    through = Project.departements.through
+    through.objects.bulk_create(
+        through(project_id=p.pk, departement_id="34" if i % 2 else "30")
+        for i, p in enumerate(projects)
+    )
+    Deposit.objects.bulk_create(
+        Deposit(
+            project=p,
+            number=1,
+            received_date=dt.date(2026, 10, 1) + dt.timedelta(days=i % 40),
+            clock_start_date=dt.date(2026, 10, 1) + dt.timedelta(days=i % 40),
+        )
+        for i, p in enumerate(projects)
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "user"),
+    [("/instruction/", "pierre.blanc"), ("/analyse/", "helene.rousseau")],
+)
+def test_queue_and_overview_queries_are_the_same_with_10_and_1000_projects(
+    demo, login, django_assert_num_queries, url, user
+):
+    client = login(demo["users"][user])
+    _bulk_projects(10)
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+
+    _bulk_projects(990)
+
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(url)
+    assert response.context["page"].paginator.count >= 1000
