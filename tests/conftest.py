@@ -95,6 +95,31 @@ def referential(db):
     _ensure_referential()
 
 
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or "live_server" in getattr(
+        item, "fixturenames", ()
+    )
+
+
+@pytest.hookimpl(hookwrapper=True, trylast=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test (the browser's) flushes the database at its end: put the
+    referential and the demo back, committed, so that the next tests do not each re-seed them
+    inside their own rolled-back transaction."""
+    yield
+    if _is_transactional(item) and nextitem is not None:
+        from django.test import override_settings
+        from pytest_django.plugin import blocking_manager_key
+
+        with (
+            item.config.stash[blocking_manager_key].unblock(),
+            override_settings(MEDIA_ROOT=TEST_MEDIA_ROOT),
+        ):
+            _ensure_referential()
+            _ensure_demo()
+
+
 def _ensure_demo() -> None:
     from django.test import override_settings
 
