@@ -209,7 +209,7 @@ def celery_worker_queue(django_db_setup, django_db_blocker):
     from django.db import connection
 
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = dict(os.environ, CELERY_TASK_ALWAYS_EAGER="false")
+    env = dict(os.environ, CELERY_TASK_ALWAYS_EAGER="false", MEDIA_ROOT=TEST_MEDIA_ROOT)
     db = connection.settings_dict
     if db["ENGINE"].endswith("postgresql"):
         env["DATABASE_URL"] = (
