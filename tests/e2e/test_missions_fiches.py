@@ -41,10 +41,6 @@ def _add_row(page, kind, values, selects=None, checks=()):
     expect(rows).to_have_count(count + 1)
 
 
-@pytest.mark.xfail(
-    reason="broken by the needs checkboxes added to the constats section; fix next session",
-    strict=False,
-)
 def test_coordinator_writes_a_complete_fiche_and_finds_it_in_the_overview(
     demo, live_server, page, screenshot
 ):
