@@ -283,3 +283,45 @@ class WorkingGroupMember(FicheRow):
 
     def __str__(self):
         return str(self.user) if self.user_id else self.name
+
+
+def evidence_path(instance, filename):
+    # Not guessable: evidence files are served only through a view that checks access.
+    import secrets
+
+    return f"missions/resultats/{secrets.token_hex(16)}/{filename}"
+
+
+class IndicatorResult(Versioned):
+    """The measured value of an indicator for one year of the ACI contract (the material of
+    the yearly dialogue de gestion), with its evidence: a comment and/or a document."""
+
+    YEARS = 5
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="results", verbose_name="indicateur"
+    )
+    year = models.PositiveSmallIntegerField("année du contrat")
+    value = models.DecimalField("valeur mesurée", max_digits=14, decimal_places=2)
+    measured_on = models.DateField("mesurée le")
+    comment = models.TextField("commentaire, source de la preuve", blank=True)
+    evidence = models.FileField("pièce justificative", upload_to=evidence_path, blank=True)
+    evidence_type = models.CharField(max_length=100, blank=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = "résultat d'indicateur"
+        verbose_name_plural = "résultats d'indicateurs"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year"], name="missions_result_one_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=1) & Q(year__lte=5), name="missions_result_year_in_contract"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} — année {self.year} : {self.value}"

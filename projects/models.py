@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from cpts_portal.lib.versioning import Versioned
@@ -399,6 +400,8 @@ class Document(models.Model):
         PROJET_DE_SANTE = "PROJET_DE_SANTE", "Projet de santé"
         INTENTION_LETTER = "INTENTION_LETTER", "Lettre d'intention"
         AVIS_GRID = "AVIS_GRID", "Grille d'avis"
+        FUNDING_SIMULATION = "FUNDING_SIMULATION", "Simulation du financement ACI"
+        ANNUAL_DIALOGUE = "ANNUAL_DIALOGUE", "Compte rendu du dialogue de gestion"
 
     class Status(models.TextChoices):
         PENDING = "PENDING", "en attente"
@@ -414,6 +417,8 @@ class Document(models.Model):
     file = models.FileField(upload_to=document_path, blank=True)
     file_hash = models.CharField("empreinte SHA-256 du PDF", max_length=64, blank=True)
     pages = models.PositiveIntegerField(null=True, blank=True)
+    # What the document is about beyond its kind, e.g. {"year": 2} for a dialogue report.
+    params = models.JSONField(default=dict, blank=True)
     error = models.TextField("erreur", blank=True)
     deposit = models.ForeignKey(
         Deposit, on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
@@ -437,3 +442,107 @@ class Document(models.Model):
             self.kind, "grille-avis"
         )
         return f"{slug}-{self.project.slug}.pdf"
+
+
+class AnnualDialogue(Versioned):
+    """The dialogue de gestion of one contract year (CPTS, CPAM, ARS): the meeting, the
+    attainment rate agreed per mission (from the indicator results), the minutes, and the
+    sign-off of the three parties. Once a party has signed, the content is locked."""
+
+    class Party(models.TextChoices):
+        CPTS = "CPTS", "la CPTS"
+        CPAM = "CPAM", "la CPAM"
+        ARS = "ARS", "l'ARS"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="dialogues")
+    year = models.PositiveSmallIntegerField("année du contrat")
+    meeting_date = models.DateField("date de la réunion", null=True, blank=True)
+    # Mission code (missions catalogue) -> agreed attainment rate in percent, as a string.
+    attainment = models.JSONField("taux d'atteinte retenus", default=dict, blank=True)
+    minutes = models.TextField("compte rendu", blank=True)
+    cpts_signed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cpts_signed_at = models.DateTimeField("signé pour la CPTS le", null=True, blank=True)
+    cpam_signed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cpam_signed_at = models.DateTimeField("signé pour la CPAM le", null=True, blank=True)
+    ars_signed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    ars_signed_at = models.DateTimeField("signé pour l'ARS le", null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = "dialogue de gestion annuel"
+        verbose_name_plural = "dialogues de gestion annuels"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "year"], name="projects_one_dialogue_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=1) & Q(year__lte=5), name="projects_dialogue_year_in_contract"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Dialogue de gestion — année {self.year} — {self.project}"
+
+    def signed_at(self, party: str):
+        return getattr(self, f"{party.lower()}_signed_at")
+
+    @property
+    def signatures(self) -> list[dict]:
+        return [
+            {
+                "party": party,
+                "label": label,
+                "by": getattr(self, f"{party.lower()}_signed_by"),
+                "at": self.signed_at(party),
+            }
+            for party, label in self.Party.choices
+        ]
+
+    @property
+    def is_locked(self) -> bool:
+        return any(self.signed_at(party) for party in self.Party.values)
+
+    @property
+    def is_signed(self) -> bool:
+        return all(self.signed_at(party) for party in self.Party.values)
+
+
+class ContractPayment(models.Model):
+    """A payment of the ACI funding actually made (recorded by the CPAM, which pays)."""
+
+    class Kind(models.TextChoices):
+        START = "start", "fonctionnement et avance"
+        BALANCE = "balance", "solde"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="payments")
+    year = models.PositiveSmallIntegerField("année du contrat")
+    kind = models.CharField("versement", max_length=8, choices=Kind.choices)
+    paid_on = models.DateField("versé le")
+    amount = models.DecimalField("montant (€)", max_digits=12, decimal_places=2)
+    reference = models.CharField("référence", max_length=120, blank=True)
+    recorded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["paid_on", "pk"]
+        verbose_name = "versement ACI"
+        verbose_name_plural = "versements ACI"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=1) & Q(year__lte=5), name="projects_payment_year_in_contract"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="projects_payment_positive"),
+        ]
+
+    def __str__(self):
+        return f"Versement {self.get_kind_display()} année {self.year} — {self.amount} €"
