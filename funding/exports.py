@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 
 from django.template.loader import render_to_string
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -223,6 +224,22 @@ def budget_xlsx(view: BudgetView, *, title: str) -> bytes:
 
 
 # --- PDF (cpts_portal.lib.pdf: our static files only) ---------------------------------
+
+
+SIMULATION_PDF_TEMPLATE = "funding/simulation_pdf.html"
+
+
+def simulation_pdf_context(simulation: Simulation, *, project=None) -> dict:
+    """What SIMULATION_PDF_TEMPLATE prints: the same for the simulator's PDF (rendered at
+    once, no project) and for a project's document (rendered by Celery, projects.documents)."""
+    title = "Simulation du financement ACI"
+    return {
+        "title": f"{title} — {project.name}" if project else title,
+        "project": project,
+        "result": simulation,
+        "chart": simulation.chart(),
+        "generated_on": timezone.localdate(),
+    }
 
 
 def render_pdf(template: str, context: dict) -> bytes:

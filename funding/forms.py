@@ -1,11 +1,10 @@
 """Forms of the funding pages: they only validate (French messages on the fields)."""
 
-import zipfile
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
 
+from cpts_portal.lib.uploads import ACCEPTED, check_upload
 from cpts_portal.lib.versioning import VersionedFormMixin
 
 from . import calculator
@@ -19,7 +18,6 @@ from .models import (
     Mission,
 )
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 SPACES = (" ", "\u00a0", "\u202f", "€")
 
 
@@ -167,54 +165,13 @@ class VersionOnlyForm(VersionedFormMixin, forms.Form):
     """Deleting needs only the version the user saw."""
 
 
-def _is_docx(head: bytes, upload) -> bool:
-    return _zip_names(upload) >= {"[Content_Types].xml", "word/document.xml"}
-
-
-def _is_odt(head: bytes, upload) -> bool:
-    return head[30:38] == b"mimetype" and b"application/vnd.oasis.opendocument.text" in head[38:100]
-
-
-def _zip_names(upload) -> set[str]:
-    try:
-        upload.seek(0)
-        with zipfile.ZipFile(upload) as archive:
-            return set(archive.namelist())
-    except (zipfile.BadZipFile, OSError):
-        return set()
-    finally:
-        upload.seek(0)
-
-
-def validate_document(upload) -> None:
-    """PDF, ODT or DOCX only, recognised by their content (not their name), 10 Mo at most."""
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise ValidationError("Le fichier dépasse 10 Mo.")
-    upload.seek(0)
-    head = upload.read(100)
-    upload.seek(0)
-    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-    if head.startswith(b"%PDF-"):
-        kind = "pdf"
-    elif head.startswith(b"PK\x03\x04") and _is_odt(head, upload):
-        kind = "odt"
-    elif head.startswith(b"PK\x03\x04") and _is_docx(head, upload):
-        kind = "docx"
-    else:
-        raise ValidationError("Seuls les documents PDF, ODT ou DOCX sont acceptés.")
-    if extension != kind:
-        raise ValidationError(
-            f"Le contenu du fichier est un {kind.upper()} mais son nom se termine par "
-            f"« .{extension} » : renommez-le."
-        )
-
-
 class GrantForm(forms.ModelForm):
     amount = EuroField(label="Montant (€)")
     document = forms.FileField(
-        label="Pièce jointe (PDF, ODT ou DOCX, 10 Mo au plus)",
+        label=f"Pièce jointe ({ACCEPTED}, 10 Mo au plus)",
         required=False,
-        validators=[validate_document],
+        # The type is read from the content, not the name (cpts_portal.lib.uploads).
+        validators=[check_upload],
     )
 
     class Meta:

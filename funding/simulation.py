@@ -75,6 +75,91 @@ def simulate(
     )
 
 
+# --- Parameters: JSON, as a project's document keeps them (projects.Document.params) --------
+
+
+def simulation_params(form) -> dict:
+    """The parameters of a valid SimulationForm, as JSON."""
+    from .models import Mission
+
+    data = form.cleaned_data
+    chosen = set(data["missions"])
+    return {
+        "population": data["population"],
+        "missions": [code for code in Mission.values if code in chosen],
+        "snp_orientation": bool(data["snp_orientation"]),
+        "attainment": {code: str(rate) for code, rate in sorted(form.attainment().items())},
+        "bareme": data["bareme"] or "",
+        "signature_date": (data["signature_date"] or dt.date.today()).isoformat(),
+    }
+
+
+def simulate_params(params: dict) -> Simulation:
+    """The simulation of parameters made by `simulation_params` or `project_params`."""
+    return simulate(
+        population=params["population"],
+        missions=params["missions"],
+        snp_orientation=params["snp_orientation"],
+        attainment={code: Decimal(rate) for code, rate in params["attainment"].items()},
+        bareme=params["bareme"] or None,
+        signature_date=dt.date.fromisoformat(params["signature_date"]),
+    )
+
+
+def query_params(query) -> dict:
+    """The parameters of the simulator's query (a QueryDict), checked the way the simulator
+    checks them; FundingError, in French, when they make no simulation."""
+    from .forms import SimulationForm
+    from .models import Bareme
+
+    form = SimulationForm(query, baremes=Bareme.objects.latest_first())
+    if not form.is_valid():
+        raise calculator.FundingError(
+            "Les paramètres de la simulation ne sont pas valides : refaites le calcul."
+        )
+    params = simulation_params(form)
+    simulate_params(params)  # FundingError when the barème cannot fund what is asked
+    return params
+
+
+def project_defaults(project) -> dict:
+    """What the project's own data say of its simulation: its budget's settings, else its
+    territory's population (values may be missing)."""
+    from .budget import budget_population
+    from .models import Budget
+    from .territory import territory_population
+
+    budget = Budget.objects.filter(project=project).first()
+    if budget is None:
+        return {"population": territory_population(project)}
+    population, _ = budget_population(budget)
+    return {
+        "population": population,
+        "missions": list(budget.missions),
+        "snp_orientation": budget.snp_orientation,
+        "signature_date": budget.signature_date,
+    }
+
+
+def project_params(project) -> dict:
+    """The parameters of the project's simulation from its own data, as the project's
+    simulator page starts (socle missions when none is chosen, results at 100 %)."""
+    from .models import SOCLE_2019, Mission
+
+    defaults = project_defaults(project)
+    chosen = set(defaults.get("missions") or SOCLE_2019)
+    signed = defaults.get("signature_date")
+    return {
+        "population": defaults.get("population") or 0,
+        "missions": [code for code in Mission.values if code in chosen],
+        "snp_orientation": bool(defaults.get("snp_orientation")),
+        "attainment": {},
+        # A signed contract keeps the barème in force at its signature.
+        "bareme": calculator.get_bareme(on=signed).name if signed else "",
+        "signature_date": (signed or dt.date.today()).isoformat(),
+    }
+
+
 def _nice_max(value: Decimal) -> int:
     step = 50_000
     return max(step, int((value + step - 1) // step * step))

@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cpts_portal.lib.versioning import EditConflict, conflict_context, history_entries
-from projects.access import get_project_for_user, projects_for_user
+from projects.access import get_project_for_user, grant_for, projects_for_user
 
 from . import calculator, exports, services
 from .budget import budget_population, budget_view
@@ -28,7 +28,7 @@ from .forms import (
     VersionOnlyForm,
 )
 from .models import GENERAL_PART, SOCLE_2019, Bareme, Budget, BudgetLine, Grant, Mission
-from .simulation import simulate
+from .simulation import project_defaults, simulate
 
 VIEW = "funding.view_budget"
 CHANGE = "funding.change_budget"
@@ -45,21 +45,6 @@ def _user_project(user):
     return projects_for_user(user).filter(organisation_id__in=cpts_orgs).first()
 
 
-def _project_defaults(project) -> dict:
-    budget = Budget.objects.filter(project=project).first()
-    if budget is None:
-        from .territory import territory_population
-
-        return {"population": territory_population(project)}
-    population, _ = budget_population(budget)
-    return {
-        "population": population,
-        "missions": list(budget.missions),
-        "snp_orientation": budget.snp_orientation,
-        "signature_date": budget.signature_date,
-    }
-
-
 def _simulation_context(request, project=None) -> dict:
     baremes = list(Bareme.objects.latest_first())
     if "population" in request.GET:
@@ -71,7 +56,7 @@ def _simulation_context(request, project=None) -> dict:
         }
         source = project or _user_project(request.user)
         if source is not None:
-            defaults.update({k: v for k, v in _project_defaults(source).items() if v})
+            defaults.update({k: v for k, v in project_defaults(source).items() if v})
         if defaults.get("population") is None:
             defaults["population"] = ""
         data = {
@@ -136,6 +121,8 @@ def simulator(request):
 def project_simulator(request, slug):
     project = get_project_for_user(request.user, slug, perm=VIEW)
     context = _simulation_context(request, project)
+    # The CPTS's people get the project's PDF from the documents (rendered by Celery).
+    context["can_request_pdf"] = bool(grant_for(request.user, project).cpts_role)
     return render(request, "funding/simulator.html", context)
 
 
@@ -162,8 +149,7 @@ def simulator_pdf(request):
     if result is None:
         return redirect(f"{reverse('funding:simulator')}?{context['query']}")
     content = exports.render_pdf(
-        "funding/simulation_pdf.html",
-        {**context, "chart": result.chart(), "generated_on": dt.date.today()},
+        exports.SIMULATION_PDF_TEMPLATE, exports.simulation_pdf_context(result)
     )
     return _download(content, "simulation-aci.pdf", "application/pdf")
 

@@ -15,16 +15,18 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 
+from cpts_portal.lib.uploads import PDF
 from cpts_portal.lib.versioning import create_versioned
 
 from . import services
-from .documents import PDF, tiny_pdf
+from .documents import tiny_pdf
 from .models import (
     Association,
     Attendance,
     Decision,
     Document,
     Indemnity,
+    InformationSystem,
     Instance,
     Mandate,
     Meeting,
@@ -114,6 +116,72 @@ UZ_BUREAU = [
 ]
 
 
+PIC_INFORMATION_SYSTEM = {
+    "needs": (
+        "Un groupe de travail de huit professionnels (médecins, infirmiers, pharmaciens, "
+        "kinésithérapeute, sage-femme) a recensé les usages de chacun au printemps 2025 : "
+        "logiciels métier, qualité de la connexion, échanges avec l'hôpital et les EHPAD.\n\n"
+        "Les besoins retenus :\n\n"
+        "- adresser un patient sans médecin traitant et suivre la demande ;\n"
+        "- partager un plan de soins entre la ville, le SSIAD et l'EHPAD ;\n"
+        "- joindre rapidement un confrère pour un soin non programmé.\n\n"
+        "Le choix des outils a été fait avec l'appui du groupement régional e-santé "
+        "Occitanie, en privilégiant les services régionaux gratuits pour les professionnels."
+    ),
+    "secure_messaging": (
+        "Tous les membres utilisent une messagerie sécurisée de santé (MSSanté) : la "
+        "messagerie intégrée à leur logiciel métier ou Medimail. 22 des 26 professionnels "
+        "membres sont équipés ; les quatre autres le seront avant la signature du contrat.\n\n"
+        "Les comptes rendus du CHU de Montpellier et des laboratoires arrivent par MSSanté."
+    ),
+    "coordination_tool": (
+        "Le service e-parcours régional (Spico) sert d'outil de coordination partagé : "
+        "demandes de médecin traitant, plans personnalisés de coordination en santé, "
+        "orientation des soins non programmés. Déploiement par vagues : médecins et "
+        "infirmiers en 2026, autres professions en 2027."
+    ),
+    "dmp": (
+        "Les médecins alimentent le DMP avec le volet de synthèse médicale de leurs patients "
+        "de plus de 75 ans ; les pharmaciens y versent l'historique des dispensations. La CPTS "
+        "informe les patients sur Mon espace santé lors de ses actions de prévention."
+    ),
+    "website": "https://cpts-pic-saint-loup.example.org",
+    "directory": (
+        "Le site internet présente la CPTS, ses missions et l'annuaire des membres par "
+        "profession et par commune. Une lettre d'information trimestrielle est adressée aux "
+        "membres et aux partenaires."
+    ),
+    "interoperability": (
+        "Le service e-parcours est interopérable avec les principaux logiciels métier des "
+        "membres et avec la messagerie sécurisée ; l'annuaire s'appuie sur le répertoire "
+        "national RPPS."
+    ),
+    "data_protection": (
+        "Les données de santé ne sont échangées que par MSSanté et le service e-parcours, "
+        "hébergés chez des hébergeurs certifiés HDS. La CPTS tient le registre de ses "
+        "traitements, informe les patients de leurs droits et ne conserve aucune donnée de "
+        "santé dans ses propres outils (site internet, tableur des adhésions)."
+    ),
+    "dpo": "Dr Anne Delmas, trésorière (dpo@cpts-pic-saint-loup.example.org)",
+    "other": (
+        "Un agenda partagé des gardes et des plages de soins non programmés est tenu sur "
+        "l'outil e-parcours."
+    ),
+}
+UZEGE_INFORMATION_SYSTEM = {
+    "secure_messaging": (
+        "Les médecins et les pharmaciens membres utilisent la messagerie sécurisée de santé "
+        "de leur logiciel métier ; les échanges avec le centre hospitalier d'Uzès passent par "
+        "MSSanté."
+    ),
+    "coordination_tool": "Le service e-parcours régional sera déployé à partir de 2027.",
+    "data_protection": (
+        "Aucune donnée de santé n'est conservée par l'association ; le registre des "
+        "traitements est tenu par le secrétaire."
+    ),
+}
+
+
 def _demo_path(slug: str, number: int) -> str:
     key = settings.SECRET_KEY.encode()
     digest = hmac.new(key, f"governance-demo:{slug}:{number}".encode(), hashlib.sha256).hexdigest()
@@ -151,6 +219,7 @@ def _reset(project):
     Instance.objects.filter(project=project).delete()
     Document.objects.filter(project=project).delete()
     Association.objects.filter(project=project).delete()
+    InformationSystem.objects.filter(project=project).delete()
 
 
 def _members(project, people, structures, adhesion):
@@ -313,6 +382,7 @@ def _seed_pic(project, coordinator):
     instances = {i.kind: i for i in Instance.objects.filter(project=project)}
     members = _members(project, PIC_PEOPLE, PIC_STRUCTURES, dt.date(2024, 9, 5))
     _mandates(project, instances, members, PIC_BUREAU, PIC_CA_EXTRA, dt.date(2024, 9, 5))
+    create_versioned(InformationSystem, by=coordinator, project=project, **PIC_INFORMATION_SYSTEM)
     statuts = _document(
         project,
         1,
@@ -468,6 +538,7 @@ def _seed_uzege(project, coordinator):
     instances = {i.kind: i for i in Instance.objects.filter(project=project)}
     members = _members(project, UZ_PEOPLE, UZ_STRUCTURES, dt.date(2024, 2, 22))
     _mandates(project, instances, members, UZ_BUREAU, [], dt.date(2024, 2, 22))
+    create_versioned(InformationSystem, by=coordinator, project=project, **UZEGE_INFORMATION_SYSTEM)
     _document(
         project,
         1,

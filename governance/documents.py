@@ -1,15 +1,4 @@
-"""Uploaded documents: PDF, ODT or DOCX, recognised by their content, 10 MB at most."""
-
-from cpts_portal.lib.uploads import (  # noqa: F401 - re-exported for the app
-    ACCEPTED,
-    DOCX,
-    EXTENSIONS,
-    MAX_SIZE,
-    ODT,
-    PDF,
-    Checked,
-    check_upload,
-)
+"""Demo documents of the governance app (uploads are checked by cpts_portal.lib.uploads)."""
 
 
 def tiny_pdf(lines: list[str]) -> bytes:

@@ -1,16 +1,18 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from cpts_portal.lib.uploads import ACCEPTED, check_upload
 from cpts_portal.lib.versioning import VersionedFormMixin
 from geo.models import Commune
 
-from .documents import ACCEPTED, check_upload
 from .models import (
+    INFORMATION_SYSTEM_FIELDS,
     Association,
     CompositionRules,
     Decision,
     Document,
     Indemnity,
+    InformationSystem,
     Instance,
     Mandate,
     Meeting,
@@ -57,6 +59,30 @@ class AssociationForm(VersionedFormMixin, forms.ModelForm):
                 "quorum_numerator", "Le quorum ne peut pas dépasser la totalité des membres."
             )
         return data
+
+
+class InformationSystemForm(VersionedFormMixin, forms.ModelForm):
+    website = forms.URLField(
+        label="Site internet de la CPTS",
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        help_text="Par exemple https://www.cpts-exemple.fr",
+    )
+
+    class Meta:
+        model = InformationSystem
+        fields = INFORMATION_SYSTEM_FIELDS
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 4})
+            for name in INFORMATION_SYSTEM_FIELDS
+            if name not in ("website", "dpo")
+        }
+
+    def __init__(self, *args, creating: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if creating:  # the first save creates the record: there is no version yet
+            self.fields["version"].required = False
 
 
 class MemberForm(forms.ModelForm):

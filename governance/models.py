@@ -100,6 +100,95 @@ class Association(Versioned):
         return self.name
 
 
+class InformationSystem(Versioned):
+    """The information system the CPTS describes in part 3 of its projet de santé: the
+    digital tools chosen for its missions, how they fit the national and regional services
+    (MSSanté, DMP / Mon espace santé, e-parcours) and how the data are protected (RGPD)."""
+
+    project = models.OneToOneField(
+        "projects.Project", on_delete=models.CASCADE, related_name="information_system"
+    )
+    needs = models.TextField(
+        "besoins et démarche de choix",
+        blank=True,
+        help_text="Les besoins recensés auprès des professionnels, la démarche suivie pour "
+        "choisir les outils (groupe de travail, cahier des charges, tiers expert) et en quoi "
+        "ils rendent possibles les missions retenues.",
+    )
+    secure_messaging = models.TextField(
+        "messagerie sécurisée de santé (MSSanté)",
+        blank=True,
+        help_text="Messageries utilisées par les membres, part des professionnels équipés, "
+        "échanges avec les établissements.",
+    )
+    coordination_tool = models.TextField(
+        "outil de coordination partagé (e-parcours)",
+        blank=True,
+        help_text="Outil de coordination des parcours (service e-parcours régional ou "
+        "solution d'un éditeur), ce qu'il permet et son calendrier de déploiement.",
+    )
+    dmp = models.TextField(
+        "DMP et Mon espace santé",
+        blank=True,
+        help_text="Alimentation et consultation du dossier médical partagé, information des "
+        "patients sur Mon espace santé.",
+    )
+    website = models.URLField("site internet de la CPTS", blank=True)
+    directory = models.TextField(
+        "annuaire et communication",
+        blank=True,
+        help_text="Annuaire des membres et de l'offre de soins du territoire, lettre "
+        "d'information, communication vers les usagers.",
+    )
+    interoperability = models.TextField(
+        "interopérabilité et services numériques régionaux",
+        blank=True,
+        help_text="Compatibilité avec les logiciels métier et les outils déjà utilisés, "
+        "services proposés par le groupement régional d'e-santé.",
+    )
+    data_protection = models.TextField(
+        "protection des données (RGPD)",
+        blank=True,
+        help_text="Confidentialité, hébergement des données de santé (HDS), traçabilité des "
+        "échanges, registre des traitements, information des patients.",
+    )
+    dpo = models.CharField(
+        "délégué à la protection des données (DPO)",
+        max_length=200,
+        blank=True,
+        help_text="Nom ou organisme désigné, et son contact.",
+    )
+    other = models.TextField("autres outils et remarques", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "système d'information"
+        verbose_name_plural = "systèmes d'information"
+
+    def __str__(self):
+        return f"Système d'information — {self.project}"
+
+    @property
+    def is_blank(self) -> bool:
+        return not any(getattr(self, name) for name in INFORMATION_SYSTEM_FIELDS)
+
+
+# The described fields, in the order of the form, the page and the PDF.
+INFORMATION_SYSTEM_FIELDS = [
+    "needs",
+    "secure_messaging",
+    "coordination_tool",
+    "dmp",
+    "website",
+    "directory",
+    "interoperability",
+    "data_protection",
+    "dpo",
+    "other",
+]
+
+
 def document_path(instance, filename: str) -> str:
     """A non-guessable path: nothing of the project, the name or the sequence in it."""
     suffix = PurePosixPath(filename).suffix.lower()

@@ -15,6 +15,7 @@ from .models import (
     Decision,
     Document,
     Indemnity,
+    InformationSystem,
     Instance,
     Mandate,
     Meeting,
@@ -93,6 +94,24 @@ def instance_create(
 
 def rules_save(*, rules: CompositionRules, by, version: int, fields: dict) -> CompositionRules:
     return save_versioned(rules, version=version, by=by, fields=fields)
+
+
+# --- Information system -------------------------------------------------------------------
+
+
+@transaction.atomic
+def information_system_save(
+    *, project: Project, by, fields: dict, version: int | None = None
+) -> InformationSystem:
+    """Create the project's information system on its first save, else update it (versioned).
+
+    The project row is locked first: of two first saves at once, the second finds the row the
+    first created and, its form holding no version, gets the conflict instead of an error."""
+    Project.objects.select_for_update().filter(pk=project.pk).first()
+    current = InformationSystem.objects.filter(project=project).first()
+    if current is None:
+        return create_versioned(InformationSystem, by=by, project=project, **fields)
+    return save_versioned(current, version=version or 0, by=by, fields=fields)
 
 
 # --- Members and mandates -----------------------------------------------------------------
@@ -184,8 +203,8 @@ def decision_create(*, meeting: Meeting, fields: dict) -> Decision:
 def document_create(
     *, project: Project, by, upload, checked, fields: dict, meeting: Meeting | None = None
 ) -> Document:
-    """Store an upload already checked by documents.check_upload (`checked`); the minutes of
-    `meeting` when given."""
+    """Store an upload already checked by cpts_portal.lib.uploads.check_upload (`checked`); the
+    minutes of `meeting` when given."""
     document = Document(
         project=project,
         number=next_number(Document, project),

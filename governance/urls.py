@@ -10,6 +10,17 @@ urlpatterns = [
     path(P, views.overview, name="overview"),
     path(f"{P}association/", views.association_edit, name="association-edit"),
     path(f"{P}association/historique/", views.association_history, name="association-history"),
+    path(f"{P}systeme-information/", views.information_system, name="information-system"),
+    path(
+        f"{P}systeme-information/modifier/",
+        views.information_system_edit,
+        name="information-system-edit",
+    ),
+    path(
+        f"{P}systeme-information/historique/",
+        views.information_system_history,
+        name="information-system-history",
+    ),
     path(f"{P}membres/", views.member_list, name="member-list"),
     path(f"{P}membres/ajouter/", views.member_create, name="member-create"),
     path(f"{P}membres/importer/", views.member_import, name="member-import"),

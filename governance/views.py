@@ -2,6 +2,7 @@
 
 import csv
 import io
+from functools import partial
 
 import rules
 from django.contrib import messages
@@ -28,6 +29,7 @@ from .forms import (
     DocumentForm,
     ImportForm,
     IndemnityForm,
+    InformationSystemForm,
     InstanceForm,
     MandateForm,
     MeetingEditForm,
@@ -41,11 +43,13 @@ from .imports import COLUMNS, parse_members
 from .indemnities import yearly_totals
 from .meetings import checks_for, meeting_check, voters_for
 from .models import (
+    INFORMATION_SYSTEM_FIELDS,
     Association,
     Attendance,
     CompositionRules,
     Document,
     Indemnity,
+    InformationSystem,
     Instance,
     Mandate,
     Meeting,
@@ -78,6 +82,7 @@ TABS = [
     ("minutes", "meetings"),
     ("partnership", "partnerships"),
     ("indemnity", "indemnities"),
+    ("information-system", "information-system"),
 ]
 
 
@@ -114,6 +119,42 @@ def _form_page(request, project, *, title, form, back, status=200, conflict=None
         "governance/form.html",
         _context(request, project, title, form=form, back=back, conflict=conflict, **extra),
         status=status,
+    )
+
+
+def _versioned_edit(request, project, *, form, title, back, save, success):
+    """The page of a versioned text: GET shows `form`; POST validates it (422), calls
+    `save(fields=..., version=...)` with the form's fields and answers 409 with the other
+    person's version on a stale one (the user's text kept), else redirects to `back`."""
+    if request.method == "GET":
+        return _form_page(request, project, title=title, form=form, back=back)
+    if not form.is_valid():
+        return _form_page(request, project, title=title, form=form, back=back, status=422)
+    fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+    try:
+        save(fields=fields, version=form.cleaned_data["version"])
+    except EditConflict as conflict:
+        form.rebase(conflict.current)
+        return _form_page(
+            request,
+            project,
+            title=title,
+            form=form,
+            back=back,
+            status=409,
+            conflict=conflict_context(form, conflict.current),
+        )
+    messages.success(request, success)
+    return redirect(back)
+
+
+def _history_page(request, project, *, title, record, back):
+    """The history of a versioned record (who changed what, when, word diff)."""
+    entries = history_entries(record.history.select_related("history_user"))
+    return render(
+        request,
+        "governance/history.html",
+        _context(request, project, title, entries=entries, back=back),
     )
 
 
@@ -159,48 +200,85 @@ def association_edit(request, slug):
     association = _association(project)
     back = reverse("governance:overview", args=[slug])
     title = "L'association" if association else "Enregistrer l'association"
-    if request.method == "GET":
-        initial = {} if association else {"name": project.organisation.name}
-        form = AssociationForm(instance=association, initial=initial, creating=not association)
-        return _form_page(request, project, title=title, form=form, back=back)
-    form = AssociationForm(request.POST, instance=association, creating=not association)
-    if not form.is_valid():
-        return _form_page(request, project, title=title, form=form, back=back, status=422)
-    fields = {name: form.cleaned_data[name] for name in AssociationForm.Meta.fields}
-    try:
-        services.association_save(
-            project=project, by=request.user, fields=fields, version=form.cleaned_data["version"]
-        )
-    except EditConflict as conflict:
-        form.rebase(conflict.current)
-        return _form_page(
-            request,
-            project,
-            title=title,
-            form=form,
-            back=back,
-            status=409,
-            conflict=conflict_context(form, conflict.current),
-        )
-    messages.success(request, "L'association est enregistrée.")
-    return redirect(back)
+    form = AssociationForm(
+        request.POST if request.method == "POST" else None,
+        instance=association,
+        initial={} if association else {"name": project.organisation.name},
+        creating=not association,
+    )
+    return _versioned_edit(
+        request,
+        project,
+        form=form,
+        title=title,
+        back=back,
+        save=partial(services.association_save, project=project, by=request.user),
+        success="L'association est enregistrée.",
+    )
 
 
 @require_GET
 def association_history(request, slug):
     project = _read(request, slug)
-    association = get_object_or_404(Association, project=project)
-    entries = history_entries(association.history.select_related("history_user"))
+    return _history_page(
+        request,
+        project,
+        title="Historique de l'association",
+        record=get_object_or_404(Association, project=project),
+        back=reverse("governance:overview", args=[slug]),
+    )
+
+
+# --- Information system -------------------------------------------------------------------
+
+
+def _information_system(project):
+    return InformationSystem.objects.filter(project=project).select_related("updated_by").first()
+
+
+@require_GET
+def information_system(request, slug):
+    project = _read(request, slug)
+    record = _information_system(project)
+    rows = [
+        (InformationSystem._meta.get_field(name).verbose_name, name, getattr(record, name, ""))
+        for name in INFORMATION_SYSTEM_FIELDS
+    ]
     return render(
         request,
-        "governance/history.html",
-        _context(
-            request,
-            project,
-            "Historique de l'association",
-            entries=entries,
-            back=reverse("governance:overview", args=[slug]),
+        "governance/information_system.html",
+        _context(request, project, "Système d'information", record=record, rows=rows),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def information_system_edit(request, slug):
+    project = _write(request, slug)
+    record = _information_system(project)
+    return _versioned_edit(
+        request,
+        project,
+        form=InformationSystemForm(
+            request.POST if request.method == "POST" else None,
+            instance=record,
+            creating=record is None,
         ),
+        title="Système d'information",
+        back=reverse("governance:information-system", args=[slug]),
+        save=partial(services.information_system_save, project=project, by=request.user),
+        success="Le système d'information est enregistré.",
+    )
+
+
+@require_GET
+def information_system_history(request, slug):
+    project = _read(request, slug)
+    return _history_page(
+        request,
+        project,
+        title="Historique du système d'information",
+        record=get_object_or_404(InformationSystem, project=project),
+        back=reverse("governance:information-system", args=[slug]),
     )
 
 
@@ -409,46 +487,27 @@ def rules_edit(request, slug, instance):
     rules_obj = get_object_or_404(CompositionRules, body=instance)
     back = reverse("governance:instance-detail", args=[slug, instance.slug])
     title = f"Règles de composition — {instance.name}"
-    form = RulesForm(request.POST or None, instance=rules_obj)
-    if request.method == "GET":
-        return _form_page(request, project, title=title, form=form, back=back)
-    if not form.is_valid():
-        return _form_page(request, project, title=title, form=form, back=back, status=422)
-    fields = {name: form.cleaned_data[name] for name in RulesForm.Meta.fields}
-    try:
-        services.rules_save(
-            rules=rules_obj, by=request.user, version=form.cleaned_data["version"], fields=fields
-        )
-    except EditConflict as conflict:
-        form.rebase(conflict.current)
-        return _form_page(
-            request,
-            project,
-            title=title,
-            form=form,
-            back=back,
-            status=409,
-            conflict=conflict_context(form, conflict.current),
-        )
-    messages.success(request, "Les règles de composition sont enregistrées.")
-    return redirect(back)
+    return _versioned_edit(
+        request,
+        project,
+        form=RulesForm(request.POST or None, instance=rules_obj),
+        title=title,
+        back=back,
+        save=partial(services.rules_save, rules=rules_obj, by=request.user),
+        success="Les règles de composition sont enregistrées.",
+    )
 
 
 @require_GET
 def rules_history(request, slug, instance):
     project = _read(request, slug)
     instance = _instance(project, instance)
-    rules_obj = get_object_or_404(CompositionRules, body=instance)
-    return render(
+    return _history_page(
         request,
-        "governance/history.html",
-        _context(
-            request,
-            project,
-            f"Historique des règles — {instance.name}",
-            entries=history_entries(rules_obj.history.select_related("history_user")),
-            back=reverse("governance:instance-detail", args=[slug, instance.slug]),
-        ),
+        project,
+        title=f"Historique des règles — {instance.name}",
+        record=get_object_or_404(CompositionRules, body=instance),
+        back=reverse("governance:instance-detail", args=[slug, instance.slug]),
     )
 
 
@@ -536,29 +595,15 @@ def meeting_edit(request, slug, number):
     meeting = _meeting(project, number)
     back = reverse("governance:meeting-detail", args=[slug, number])
     title = f"Modifier — {meeting.title}"
-    form = MeetingEditForm(request.POST or None, instance=meeting, project=project)
-    if request.method == "GET":
-        return _form_page(request, project, title=title, form=form, back=back)
-    if not form.is_valid():
-        return _form_page(request, project, title=title, form=form, back=back, status=422)
-    fields = {name: form.cleaned_data[name] for name in MeetingForm.Meta.fields}
-    try:
-        services.meeting_update(
-            meeting=meeting, by=request.user, version=form.cleaned_data["version"], fields=fields
-        )
-    except EditConflict as conflict:
-        form.rebase(conflict.current)
-        return _form_page(
-            request,
-            project,
-            title=title,
-            form=form,
-            back=back,
-            status=409,
-            conflict=conflict_context(form, conflict.current),
-        )
-    messages.success(request, "La réunion est mise à jour.")
-    return redirect(back)
+    return _versioned_edit(
+        request,
+        project,
+        form=MeetingEditForm(request.POST or None, instance=meeting, project=project),
+        title=title,
+        back=back,
+        save=partial(services.meeting_update, meeting=meeting, by=request.user),
+        success="La réunion est mise à jour.",
+    )
 
 
 @require_GET
@@ -665,47 +710,27 @@ def minutes_edit(request, slug, number):
     meeting = _meeting(project, number)
     back = reverse("governance:meeting-detail", args=[slug, number])
     title = f"Compte rendu — {meeting.title}"
-    form = MinutesForm(request.POST or None, instance=meeting)
-    if request.method == "GET":
-        return _form_page(request, project, title=title, form=form, back=back)
-    if not form.is_valid():
-        return _form_page(request, project, title=title, form=form, back=back, status=422)
-    try:
-        services.minutes_save(
-            meeting=meeting,
-            by=request.user,
-            version=form.cleaned_data["version"],
-            fields={"minutes": form.cleaned_data["minutes"]},
-        )
-    except EditConflict as conflict:
-        form.rebase(conflict.current)
-        return _form_page(
-            request,
-            project,
-            title=title,
-            form=form,
-            back=back,
-            status=409,
-            conflict=conflict_context(form, conflict.current),
-        )
-    messages.success(request, "Le compte rendu est enregistré.")
-    return redirect(back)
+    return _versioned_edit(
+        request,
+        project,
+        form=MinutesForm(request.POST or None, instance=meeting),
+        title=title,
+        back=back,
+        save=partial(services.minutes_save, meeting=meeting, by=request.user),
+        success="Le compte rendu est enregistré.",
+    )
 
 
 @require_GET
 def minutes_history(request, slug, number):
     project = _read(request, slug)
     meeting = _meeting(project, number)
-    return render(
+    return _history_page(
         request,
-        "governance/history.html",
-        _context(
-            request,
-            project,
-            f"Historique du compte rendu — {meeting.title}",
-            entries=history_entries(meeting.history.select_related("history_user")),
-            back=reverse("governance:meeting-detail", args=[slug, number]),
-        ),
+        project,
+        title=f"Historique du compte rendu — {meeting.title}",
+        record=meeting,
+        back=reverse("governance:meeting-detail", args=[slug, number]),
     )
 
 

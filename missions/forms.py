@@ -6,9 +6,10 @@ own `auto_id`, so that several forms of one page keep unique ids for their label
 
 from django import forms
 
+from cpts_portal.lib.uploads import check_upload
 from cpts_portal.lib.versioning import VersionedFormMixin
 
-from .models import Fiche, Indicator, Mission, SubAction, WorkingGroupMember
+from .models import Fiche, Indicator, IndicatorResult, Mission, SubAction, WorkingGroupMember
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -247,3 +248,42 @@ class MemberForm(RowForm):
                 "name", "Choisissez un membre de la CPTS ou indiquez le nom d'une personne."
             )
         return data
+
+
+class IndicatorResultForm(forms.ModelForm):
+    """The result of one indicator for one contract year. `version` 0: no result yet."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    class Meta:
+        model = IndicatorResult
+        fields = ["value", "measured_on", "comment", "evidence"]
+        localized_fields = ["value"]
+        widgets = {"measured_on": DATE_WIDGET, "comment": _text(3)}
+        help_texts = {
+            "evidence": "PDF, ODT ou DOCX, 10 Mo au plus (facultatif si le commentaire suffit).",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version if self.instance.pk else 0
+
+    def clean_evidence(self):
+        upload = self.cleaned_data.get("evidence")
+        if upload and not getattr(upload, "_committed", False):
+            self.checked = check_upload(upload)
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("comment", "").strip() and not data.get("evidence"):
+            self.add_error(
+                "comment", "Indiquez d'où vient la valeur (commentaire) ou joignez une preuve."
+            )
+        return data
+
+    def rebase(self, current) -> None:
+        data = self.data.copy()
+        data["version"] = str(current.version)
+        self.data = data

@@ -325,3 +325,7 @@ class IndicatorResult(Versioned):
 
     def __str__(self):
         return f"{self.indicator} — année {self.year} : {self.value}"
+
+    @property
+    def evidence_filename(self) -> str:
+        return self.evidence.name.rsplit("/", 1)[-1] if self.evidence else ""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import result_views, views
 
 app_name = "missions"
 
@@ -20,6 +20,17 @@ urlpatterns = [
     path(FICHE + "sections/<slug:section>/", views.fiche_section, name="fiche-section"),
     path(FICHE + "supprimer/", views.fiche_delete, name="fiche-delete"),
     path(FICHE + "historique/", views.fiche_history_view, name="fiche-history"),
+    path(FICHE + "resultats/", result_views.fiche_results, name="fiche-results"),
+    path(
+        FICHE + "resultats/<int:indicator>/annee-<int:year>/",
+        result_views.result_edit,
+        name="result-edit",
+    ),
+    path(
+        FICHE + "resultats/<int:indicator>/annee-<int:year>/preuve/",
+        result_views.result_evidence,
+        name="result-evidence",
+    ),
     path(FICHE + "<slug:kind>/ajouter/", views.row_create, name="row-create"),
     path(ROW, views.row_update, name="row-update"),
     path(ROW + "deplacer/", views.row_move, name="row-move"),

@@ -9,6 +9,7 @@ class ProjectsConfig(AppConfig):
         from .sections import Section, register
 
         register(Section("documents", "Documents", "projects:document-list", order=85))
+        register(Section("followup", "Suivi annuel", "projects:followup", order=88))
         register(
             Section(
                 "deadlines", "Échéances", "projects:deadlines", order=90, perm="projects.view_team"

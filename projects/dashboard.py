@@ -10,7 +10,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from .deadlines import Deadline, add_months, deadline_warning, opposition_deadline
-from .models import CalendarFeed, Contract, Project, State
+from .models import AnnualDialogue, CalendarFeed, Contract, Project, State
 
 # Apps that contribute deadlines through `<app>.deadlines.deadlines(project)`.
 DEADLINE_MODULES = [
@@ -54,12 +54,20 @@ def contract_deadlines(project: Project, contract: Contract) -> list[Deadline]:
     today = timezone.localdate()
     start = contract.signature_date
     url = f"/projets/{project.slug}/"
+    signed = {
+        dialogue.year
+        for dialogue in AnnualDialogue.objects.filter(project=project).only(
+            "year", "cpts_signed_at", "cpam_signed_at", "ars_signed_at"
+        )
+        if dialogue.is_signed
+    }
     items = [
         Deadline(
             date=add_months(start, 12 * year),
             label=f"Dialogue de gestion annuel (fin de l'année {year} du contrat)",
             kind="annual_dialogue",
-            url=url,
+            url=f"/projets/{project.slug}/suivi/annee-{year}/",
+            done=year in signed,
         )
         for year in range(1, Contract.YEARS + 1)
     ]

@@ -65,3 +65,15 @@ def deadline_warning(day: dt.date) -> str:
         f"Le délai se termine un {reason} : il n'est pas prolongé au jour ouvré suivant "
         "(règle retenue par le portail)."
     )
+
+
+def latest_start_before(today: dt.date, months: int) -> dt.date:
+    """The latest start date whose period of `months` has ended before `today`: a period
+    starting on or before it is over. (add_months never decreases, so the starts whose
+    period is over form a prefix of the calendar.)"""
+    start = add_months(today, -months)
+    while add_months(start, months) >= today:
+        start -= dt.timedelta(days=1)
+    while add_months(start + dt.timedelta(days=1), months) < today:
+        start += dt.timedelta(days=1)
+    return start

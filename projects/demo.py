@@ -75,6 +75,13 @@ ORGANISATIONS = [
         ["30"],
     ),
     ("cpam-34", "CPAM de l'Hérault", Kind.CPAM, Scope.DEPARTEMENTS, ["34"]),
+    (
+        "cpts-bassin-de-thau",
+        "Association CPTS du Bassin de Thau",
+        Kind.CPTS,
+        Scope.DEPARTEMENTS,
+        [],
+    ),
     ("urps-occitanie", "Inter URPS Occitanie", Kind.URPS, Scope.REGION, []),
     ("ars-occitanie", "ARS Occitanie — siège", Kind.ARS_SIEGE, Scope.REGION, []),
 ]
@@ -104,6 +111,14 @@ PROJECTS = [
         State.INITIATIVE,
         ["34"],
         None,
+    ),
+    (
+        "bassin-de-thau",
+        "CPTS du Bassin de Thau",
+        "cpts-bassin-de-thau",
+        State.CONTRACTED,
+        ["34"],
+        dt.date(2023, 11, 6),
     ),
 ]
 
@@ -145,6 +160,15 @@ PEOPLE = [
         Role.BUREAU,
     ),
     ("nadia.mercier", "Nadia", "Mercier", "Infirmière", "cpts-lodevois-larzac", Role.COORDINATOR),
+    (
+        "lucie.bernard",
+        "Lucie",
+        "Bernard",
+        "Coordinatrice de CPTS",
+        "cpts-bassin-de-thau",
+        Role.COORDINATOR,
+    ),
+    ("marc.olivier", "Marc", "Olivier", "Médecin généraliste", "cpts-bassin-de-thau", Role.BUREAU),
     (
         "isabelle.moreau",
         "Isabelle",
@@ -267,6 +291,9 @@ def demo_seed(*, password: str | None = None) -> dict:
     for app in DEMO_APPS:
         if importlib.util.find_spec(f"{app}.demo") is not None:
             importlib.import_module(f"{app}.demo").seed(seeded)
+    from . import demo_followup
+
+    demo_followup.seed(seeded)
     return seeded
 
 

@@ -100,6 +100,7 @@ def organisation_part(project) -> dict:
     context["part3_toc"] = [
         ("association", "L'association"),
         ("gouvernance", "La gouvernance"),
+        ("systeme-information", "Le système d'information"),
         ("budget", "Le budget prévisionnel"),
         ("partenariats", "Les partenariats"),
     ]
@@ -107,7 +108,15 @@ def organisation_part(project) -> dict:
 
 
 def governance_part(project) -> dict:
-    from governance.models import Association, Instance, Mandate, Office, Partnership
+    from governance.models import (
+        INFORMATION_SYSTEM_FIELDS,
+        Association,
+        InformationSystem,
+        Instance,
+        Mandate,
+        Office,
+        Partnership,
+    )
 
     mandates = list(
         Mandate.objects.filter(project=project)
@@ -120,9 +129,16 @@ def governance_part(project) -> dict:
     instances = list(Instance.objects.filter(project=project))
     for instance in instances:
         instance.current_mandates = [m for m in mandates if m.body_id == instance.pk]
+    information_system = InformationSystem.objects.filter(project=project).first()
     return {
         "association": Association.objects.filter(project=project).first(),
         "instances": instances,
+        # The described fields only: (name, label, text), in the order of the form.
+        "information_system": [
+            (name, InformationSystem._meta.get_field(name).verbose_name, value)
+            for name in INFORMATION_SYSTEM_FIELDS
+            if (value := getattr(information_system, name, ""))
+        ],
         "partnerships": list(Partnership.objects.filter(project=project)),
     }
 
@@ -184,3 +200,36 @@ def diagnostic_part(project) -> dict:
         "sections": rendered,
         "needs": list(Need.objects.active().filter(project=project)),
     }
+
+
+def annual_dialogue(project, year: int) -> dict:
+    """The report of the dialogue de gestion of contract `year`."""
+    from .followup import dialogue_view
+    from .models import Contract
+
+    contract = Contract.objects.get(project=project)
+    return {
+        "title": f"Dialogue de gestion — année {year}",
+        "contract": contract,
+        "year": dialogue_view(project, contract, year),
+    }
+
+
+def funding_simulation(project, **params) -> dict:
+    """The ACI funding simulation with its payment schedule: of the parameters set on the
+    project's simulator page (Document.params), else of the project's own budget."""
+    from funding.exports import simulation_pdf_context
+    from funding.simulation import project_params, simulate_params
+
+    simulation = simulate_params(params or project_params(project))
+    return simulation_pdf_context(simulation, project=project)
+
+
+def funding_simulation_params(query: str) -> dict:
+    """The Document.params of the simulation the simulator page shows (its query string);
+    ValueError, in French, when they make no simulation."""
+    from django.http import QueryDict
+
+    from funding.simulation import query_params
+
+    return query_params(QueryDict(query))

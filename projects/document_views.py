@@ -6,7 +6,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from . import access, documents
+from . import access, document_data, documents
 from .models import Document, IntentionLetter
 
 
@@ -16,6 +16,7 @@ def _kinds_for(user, project) -> list[str]:
     kinds = []
     if grant.cpts_role:
         kinds.append(Document.Kind.PROJET_DE_SANTE)
+        kinds.append(Document.Kind.FUNDING_SIMULATION)
     if IntentionLetter.objects.filter(project=project).exists():
         kinds.append(Document.Kind.INTENTION_LETTER)
     if project.deposits.exists() and grant.review_roles:
@@ -27,6 +28,8 @@ def _visible(user, project, document) -> bool:
     grant = access.grant_for(user, project)
     if document.deposit_id is not None:  # what was deposited: the CPTS and its reviewers
         return bool(grant.cpts_role or grant.review_roles or grant.analyst)
+    if document.kind == Document.Kind.ANNUAL_DIALOGUE:  # asked from the follow-up pages
+        return grant.any
     return document.kind in _kinds_for(user, project)
 
 
@@ -56,7 +59,17 @@ def document_create(request, slug):
     kind = request.POST.get("kind", "")
     if kind not in _kinds_for(request.user, project):
         raise PermissionDenied("Vous ne pouvez pas demander ce document.")
-    document = documents.document_request(project=project, kind=kind, by=request.user)
+    params = {}
+    if kind == Document.Kind.FUNDING_SIMULATION and request.POST.get("simulation"):
+        # The simulation shown on the project's simulator page; without it, the budget's.
+        try:
+            params = document_data.funding_simulation_params(request.POST["simulation"])
+        except ValueError as error:
+            messages.error(request, str(error))
+            return redirect("funding:project-simulator", slug)
+    document = documents.document_request(
+        project=project, kind=kind, by=request.user, params=params
+    )
     if document.status == Document.Status.DONE:
         messages.success(
             request, "Les données n'ont pas changé : le document déjà produit est prêt."

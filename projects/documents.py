@@ -20,33 +20,44 @@ TEMPLATES = {
     Document.Kind.PROJET_DE_SANTE: "documents/projet_de_sante.html",
     Document.Kind.INTENTION_LETTER: "documents/intention_letter.html",
     Document.Kind.AVIS_GRID: "documents/avis_grid.html",
+    Document.Kind.ANNUAL_DIALOGUE: "documents/annual_dialogue.html",
+    # The simulator's own print template: its synchronous PDF and this document look alike.
+    Document.Kind.FUNDING_SIMULATION: "funding/simulation_pdf.html",
 }
 
 
-def document_context(project: Project, kind: str) -> dict:
+def document_context(project: Project, kind: str, params: dict | None = None) -> dict:
+    """What the document's template prints. `params` (Document.params) say which one, e.g.
+    {"year": 2} for the report of the second yearly dialogue."""
     from . import document_data
 
     builder = {
         Document.Kind.PROJET_DE_SANTE: document_data.projet_de_sante,
         Document.Kind.INTENTION_LETTER: document_data.intention_letter,
         Document.Kind.AVIS_GRID: document_data.avis_grid,
+        Document.Kind.ANNUAL_DIALOGUE: document_data.annual_dialogue,
+        Document.Kind.FUNDING_SIMULATION: document_data.funding_simulation,
     }[kind]
-    return {"project": project, **builder(project)}
+    data = builder(project, **params) if params else builder(project)
+    return {"project": project, **data}
 
 
-def render_html(project: Project, kind: str) -> str:
-    return render_to_string(TEMPLATES[kind], document_context(project, kind))
+def render_html(project: Project, kind: str, params: dict | None = None) -> str:
+    return render_to_string(TEMPLATES[kind], document_context(project, kind, params))
 
 
 def _hash(html: str) -> str:
     return hashlib.sha256(html.encode()).hexdigest()
 
 
-def document_request(*, project: Project, kind: str, by) -> Document:
+def document_request(*, project: Project, kind: str, by, params: dict | None = None) -> Document:
     """The document of the current data: an existing one, or a new render queued."""
-    content_hash = _hash(render_html(project, kind))
+    params = params or {}
+    content_hash = _hash(render_html(project, kind, params))
     existing = (
-        Document.objects.filter(project=project, kind=kind, content_hash=content_hash)
+        Document.objects.filter(
+            project=project, kind=kind, params=params, content_hash=content_hash
+        )
         .exclude(status=Document.Status.FAILED)
         .order_by("-requested_at")
         .first()
@@ -54,7 +65,7 @@ def document_request(*, project: Project, kind: str, by) -> Document:
     if existing is not None:
         return existing
     document = Document.objects.create(
-        project=project, kind=kind, content_hash=content_hash, requested_by=by
+        project=project, kind=kind, params=params, content_hash=content_hash, requested_by=by
     )
     from .tasks import render_document_task
 
@@ -66,7 +77,7 @@ def document_render(*, document: Document) -> Document:
     """Render the document now (called by the task); a failure is recorded with its reason."""
     Document.objects.filter(pk=document.pk).update(status=Document.Status.RUNNING)
     try:
-        html = render_html(document.project, document.kind)
+        html = render_html(document.project, document.kind, document.params)
         content, pages = pdf.render(html)
     except Exception as error:  # noqa: BLE001 - any failure must reach the user, not vanish
         document.status = Document.Status.FAILED

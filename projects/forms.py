@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 
 from cpts_portal.lib.versioning import VersionedFormMixin
@@ -88,3 +90,64 @@ class ReviewCommentForm(forms.Form):
     text = forms.CharField(
         label="Message aux autres instructeurs", widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class DialogueForm(forms.Form):
+    """The dialogue de gestion of one year: one agreed rate per funded mission."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    meeting_date = forms.DateField(label="Date de la réunion", required=False, widget=DATE_WIDGET)
+    minutes = forms.CharField(
+        label="Compte rendu",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Ce qui a été constaté et décidé, mission par mission ; les suites données.",
+    )
+
+    def __init__(self, *args, missions=(), **kwargs):
+        from funding.forms import RateField
+
+        super().__init__(*args, **kwargs)
+        self.mission_fields = []
+        for mission in missions:
+            name = f"rate_{mission['code']}"
+            self.fields[name] = RateField(
+                label=f"Taux d'atteinte retenu — {mission['label']} (%)", required=False
+            )
+            self.mission_fields.append((mission["code"], name))
+
+    def rebase(self, current) -> None:
+        data = self.data.copy()
+        data["version"] = str(current.version)
+        self.data = data
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "meeting_date": data["meeting_date"],
+            "minutes": data["minutes"],
+            "attainment": {
+                code: f"{data[name].normalize():f}"
+                for code, name in self.mission_fields
+                if data.get(name) is not None
+            },
+        }
+
+
+class PaymentForm(forms.Form):
+    kind = forms.ChoiceField(label="Versement", choices=[])
+    paid_on = forms.DateField(label="Versé le", widget=DATE_WIDGET)
+    amount = forms.DecimalField(label="Montant (€)")
+    reference = forms.CharField(label="Référence (facultatif)", required=False, max_length=120)
+
+    def __init__(self, *args, **kwargs):
+        from funding.forms import EuroField
+
+        from .models import ContractPayment
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = ContractPayment.Kind.choices
+        self.fields["amount"] = EuroField(label="Montant (€)", min_value=Decimal("0.01"))

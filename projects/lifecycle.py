@@ -263,10 +263,13 @@ def _contract_gaps(project, **params) -> list[str]:
 
 
 def _sign_contract(project, *, by, **params):
+    from .followup import committed_amount
+
     Contract.objects.create(
         project=project,
         signature_date=params["signature_date"],
         bareme=bareme_in_force(params["signature_date"]),
+        annual_amount=committed_amount(project, params["signature_date"]),
         cpts_signed_date=params["cpts_signed_date"],
         cpam_signed_date=params["cpam_signed_date"],
         ars_signed_date=params["ars_signed_date"],
@@ -299,6 +302,7 @@ class Transition:
     public: bool = True
     style: str = "primary"
     fields: tuple[str, ...] = field(default_factory=tuple)  # what the form asks
+    comment_label: str = "Commentaire"  # the label of its comment field, when it asks one
 
 
 _T = Transition
@@ -351,6 +355,7 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
         effect=_answer_intention(IntentionAnswer.Answer.VALIDATED),
         style="success",
         fields=("comment",),
+        comment_label="Points de vigilance (facultatif)",
     ),
     (State.INTENTION_SUBMITTED, "rework_intention"): _T(
         "rework_intention",
@@ -375,6 +380,7 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
         effect=_declare_incomplete,
         style="outline-danger",
         fields=("comment",),
+        comment_label="Pièces manquantes",
     ),
     (State.INCOMPLETE, "complete"): _T(
         "complete",
@@ -395,6 +401,7 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
         effect=_decide(Decision.Kind.VALIDATION),
         style="success",
         fields=("comment", "confirm_missing_avis"),
+        comment_label="Points de vigilance (facultatif)",
     ),
     (State.DEPOSITED, "oppose"): _T(
         "oppose",
@@ -406,6 +413,7 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
         effect=_decide(Decision.Kind.OPPOSITION),
         style="outline-danger",
         fields=("comment", "ground_prs", "ground_territory", "confirm_missing_avis"),
+        comment_label="Motivation de l'opposition",
     ),
     (State.VALIDATED, "sign_contract"): _SIGN_CONTRACT,
     (State.TACITLY_VALIDATED, "sign_contract"): _SIGN_CONTRACT,

@@ -3,8 +3,9 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from cpts_portal.lib.versioning import EditConflict, conflict_context, save_versioned
@@ -46,7 +47,17 @@ def project_transition(request, slug):
             messages.error(request, reason)
     else:
         messages.success(request, f"C'est fait : {transition.event.lower()}.")
-    return redirect(request.POST.get("next") or f"/projets/{slug}/")
+    return HttpResponseRedirect(_back_to(request, slug))
+
+
+def _back_to(request, slug) -> str:
+    """The portal page the form was on (`next`), else the project: never another site."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return f"/projets/{slug}/"
 
 
 def _date(value: str):

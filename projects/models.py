@@ -366,6 +366,11 @@ class Contract(models.Model):
     cpts_signed_date = models.DateField("signé par la CPTS le")
     cpam_signed_date = models.DateField("signé par la CPAM le")
     ars_signed_date = models.DateField("signé par l'ARS le")
+    # The ACI funding of a regular year at full attainment, computed at the signature from the
+    # project's budget (population, missions): what the analysts add up as funding committed.
+    annual_amount = models.DecimalField(
+        "financement annuel engagé (€)", max_digits=12, decimal_places=2, null=True, blank=True
+    )
     recorded_by = models.ForeignKey(
         "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -438,9 +443,15 @@ class Document(models.Model):
 
     @property
     def filename(self) -> str:
-        slug = {"PROJET_DE_SANTE": "projet-de-sante", "INTENTION_LETTER": "lettre-intention"}.get(
-            self.kind, "grille-avis"
-        )
+        slug = {
+            "PROJET_DE_SANTE": "projet-de-sante",
+            "INTENTION_LETTER": "lettre-intention",
+            "AVIS_GRID": "grille-avis",
+            "FUNDING_SIMULATION": "simulation-aci",
+            "ANNUAL_DIALOGUE": "dialogue-de-gestion",
+        }[self.kind]
+        if self.params.get("year"):
+            slug += f"-annee-{self.params['year']}"
         return f"{slug}-{self.project.slug}.pdf"
 
 

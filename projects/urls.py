@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import dashboard_views, document_views, lifecycle_views, views
+from . import dashboard_views, document_views, followup_views, lifecycle_views, views
+
+YEAR = "projets/<slug:slug>/suivi/annee-<int:year>/"
 
 app_name = "projects"
 
@@ -45,6 +47,11 @@ urlpatterns = [
         document_views.document_download,
         name="document-download",
     ),
+    path("projets/<slug:slug>/suivi/", followup_views.followup_overview, name="followup"),
+    path(YEAR, followup_views.dialogue_detail, name="dialogue"),
+    path(YEAR + "signer/", followup_views.dialogue_sign, name="dialogue-sign"),
+    path(YEAR + "versements/", followup_views.payment_create, name="payment-create"),
+    path(YEAR + "compte-rendu/", followup_views.dialogue_report, name="dialogue-report"),
     path("instruction/", views.review_queue, name="review-queue"),
     path("analyse/", views.analyst_overview, name="analyst-overview"),
 ]

@@ -1,16 +1,29 @@
 from django.core.paginator import Paginator
-from django.db.models import Count, F, OuterRef, Prefetch, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.models import Membership
-from geo.models import Departement
+from geo.models import Departement, Region
 
 from . import access, lifecycle, review
 from .deadlines import deadline_warning, opposition_deadline
-from .filters import ProjectFilter
+from .filters import ProjectFilter, late_q
 from .lifecycle_views import lifecycle_clock
 from .models import Contract, Deposit, IntentionLetter, Project, State
 
@@ -131,14 +144,19 @@ def _filtered_page(request, queryset, departements):
 def review_queue(request):
     access.require_role(request.user, review=True)
     latest = Deposit.objects.filter(project=OuterRef("pk")).order_by("-number")
-    # Sorted by deadline: the opposition deadline grows with the clock's start date.
+    # Projects under review first, by deadline (it grows with the clock's start date).
     projects = (
         access.reviewable_projects(request.user)
         .annotate(
             clock_start=Subquery(latest.values("clock_start_date")[:1]),
             clock_suspended=Subquery(latest.values("is_incomplete")[:1]),
+            is_late=ExpressionWrapper(late_q(), output_field=BooleanField()),
         )
-        .order_by(F("clock_start").asc(nulls_last=True), "name")
+        .order_by(
+            Case(When(state__in=[State.DEPOSITED, State.INCOMPLETE], then=0), default=1),
+            F("clock_start").asc(nulls_last=True),
+            "name",
+        )
     )
     departements = Departement.objects.filter(
         code__in=Project.departements.through.objects.filter(
@@ -166,6 +184,66 @@ def review_queue(request):
     )
 
 
+def territory_table(projects, *, by_region: bool = False) -> dict:
+    """Projects by département (or by région, for a national view) and stage, with the ACI
+    funding committed by their contracts (a regular year at full attainment). A project over
+    two areas counts in each; the totals count it once. Three queries, whatever the number of
+    projects, and at most one row per area of the analyst's scope."""
+    through = Project.departements.through
+    stages = [value for value, _ in Project.Stage.choices]
+    area = "departement__region_id" if by_region else "departement_id"
+    area_name = "departement__region__name" if by_region else "departement__name"
+    rows = {}
+    counts = (
+        through.objects.filter(project__in=projects)
+        .values_list(area, area_name, "project__stage")
+        .annotate(n=Count("project_id", distinct=True))
+        .order_by()
+    )
+    for code, name, stage, n in counts:
+        row = rows.setdefault(
+            code, {"code": code, "name": name, "stages": dict.fromkeys(stages, 0)}
+        )
+        row["stages"][stage] = n
+    # Each contract once per area, however many of the area's départements its project
+    # covers: correlated subqueries over the areas that have projects.
+    in_area = through.objects.filter(
+        project_id=OuterRef("project_id"), **{area: OuterRef(OuterRef("pk"))}
+    )
+    contracts = (
+        Contract.objects.filter(project__in=projects)
+        .filter(Exists(in_area))
+        .annotate(one=Value(1))
+        .values("one")
+        .order_by()
+    )
+    area_model = Region if by_region else Departement
+    committed = area_model.objects.filter(pk__in=list(rows)).annotate(
+        contracts=Subquery(contracts.annotate(n=Count("pk")).values("n")[:1]),
+        total=Subquery(contracts.annotate(t=Sum("annual_amount")).values("t")[:1]),
+    )
+    for item in committed:
+        rows[item.pk]["contracts"], rows[item.pk]["committed"] = item.contracts, item.total
+    totals = projects.aggregate(
+        contracts=Count("contract"), committed=Sum("contract__annual_amount")
+    )
+    return {
+        "by_region": by_region,
+        "rows": [
+            {**row, "counts": [row["stages"][stage] for stage in stages]}
+            for _, row in sorted(rows.items())
+        ],
+        "totals": totals,
+    }
+
+
+def _national(user) -> bool:
+    return user.is_superuser or any(
+        m.role == Membership.Role.ANALYST and m.organisation.scope == "NATIONAL"
+        for m in user.active_memberships
+    )
+
+
 @require_GET
 def analyst_overview(request):
     access.require_role(request.user, analyst=True)
@@ -187,5 +265,6 @@ def analyst_overview(request):
             "query": query,
             "stages": stages,
             "total": sum(counts.values()),
+            "by_area": territory_table(projects, by_region=_national(request.user)),
         },
     )

@@ -39,9 +39,8 @@ def _zip_kind(upload) -> str | None:
 def check_upload(upload) -> Checked:
     """The upload's real type, or a ValidationError in French."""
     if upload.size > MAX_SIZE:
-        raise ValidationError(
-            f"Le fichier pèse {upload.size / 1024 / 1024:.1f} Mo : la limite est de 10 Mo."
-        )
+        megabytes = f"{upload.size / 1024 / 1024:.1f}".replace(".", ",")  # French: 10,5 Mo
+        raise ValidationError(f"Le fichier pèse {megabytes} Mo : la limite est de 10 Mo.")
     if upload.size == 0:
         raise ValidationError("Le fichier est vide.")
     upload.seek(0)

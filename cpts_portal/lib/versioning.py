@@ -9,13 +9,16 @@ person's version and keeps the typed text in the form).
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.db import models, transaction
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -149,10 +152,17 @@ def _display(value) -> str:
 
 
 def history_entries(
-    records, *, exclude=("version", "updated_at", "updated_by")
+    records,
+    *,
+    exclude=("version", "updated_at", "updated_by"),
+    names: dict | None = None,
+    creation_skips: tuple[str, ...] | None = None,
 ) -> list[HistoryEntry]:
     """Turn historical records (newest first, history_user selected) into entries with the
-    fields each one changed. `records` is a list or queryset of one object's history."""
+    fields each one changed, as users read them (labels of choices, French dates and numbers,
+    `names[(model, pk)]` for related records). `records` is one object's history.
+
+    With `creation_skips`, a creation lists the fields it filled, but those named."""
     records = list(records)
     entries = []
     for index, record in enumerate(records):
@@ -166,6 +176,9 @@ def history_entries(
                 changes.append(
                     Change(change.field, str(field.verbose_name), change.old, change.new)
                 )
+        elif record.history_type == "+" and creation_skips is not None:
+            changes = _creation_changes(record, model, set(exclude) | set(creation_skips))
+        _readable(changes, model, names or {})
         entries.append(
             HistoryEntry(
                 at=record.history_date,
@@ -176,6 +189,49 @@ def history_entries(
             )
         )
     return entries
+
+
+def _creation_changes(record, model, skipped: set[str]) -> list[Change]:
+    changes = []
+    for field in model._meta.fields:
+        if field.name in skipped or field.primary_key:
+            continue
+        value = getattr(record, field.attname)
+        if value in (None, "", False):
+            continue
+        changes.append(Change(field.name, str(field.verbose_name), None, value))
+    return changes
+
+
+def _readable(changes: list[Change], model, names: dict) -> None:
+    """Raw values to what users read: names of related records, labels of choices, French
+    dates and numbers."""
+    from cpts_portal.templatetags.portal import format_number
+
+    for change in changes:
+        field = model._meta.get_field(change.field)
+        for side in ("old", "new"):
+            value = getattr(change, side)
+            if value is None:
+                continue
+            if field.many_to_many:
+                # simple-history gives the through rows: [{"fiche": 1, "need": 3}, …]
+                target = field.m2m_reverse_field_name()
+                value = ", ".join(
+                    sorted(
+                        str(names.get((field.related_model, row[target]), row[target]))
+                        for row in value
+                    )
+                )
+            elif field.is_relation:
+                value = names.get((field.related_model, value), value)
+            elif field.choices:
+                value = dict(field.flatchoices).get(value, value)
+            elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+                value = date_format(value, "SHORT_DATE_FORMAT")
+            elif isinstance(value, Decimal):
+                value = format_number(value, 0 if value == value.to_integral() else 2)
+            setattr(change, side, value)
 
 
 def text_diff(old: str, new: str) -> SafeString:

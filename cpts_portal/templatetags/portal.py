@@ -44,6 +44,16 @@ def number(value, decimals=0):
 
 
 @register.filter
+def quantity(value):
+    """A measured value with only the decimals it has (at most 2): 352.00 -> '352',
+    35.50 -> '35,5'."""
+    text = format_number(value, 2)
+    if "," in text:
+        text = text.rstrip("0").rstrip(",")
+    return text
+
+
+@register.filter
 def percent(value, decimals=0):
     """0.755 -> '76 %'."""
     try:

@@ -40,6 +40,8 @@ HOMES = {
     "emilie.fabre": "/projets/uzege-pont-du-gard/",
     "henri.vidal": "/projets/uzege-pont-du-gard/",
     "nadia.mercier": "/projets/lodevois-larzac/",
+    "lucie.bernard": "/projets/bassin-de-thau/",
+    "marc.olivier": "/projets/bassin-de-thau/",
     "isabelle.moreau": "/instruction/",
     "philippe.girard": "/instruction/",
     "camille.dupuis": "/instruction/",

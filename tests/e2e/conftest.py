@@ -22,3 +22,24 @@ def screenshot(page):
             )
 
     return _shot
+
+
+@pytest.fixture
+def log_in(page, live_server):
+    """log_in("claire.martin"[, on=other_page]): a demo user logs in through the login page
+    (the browser's previous session, if any, is forgotten first)."""
+    from playwright.sync_api import expect
+
+    from tests.conftest import DEMO_PASSWORD
+
+    def _log_in(who, *, on=None):
+        tab = on or page  # another browser context's page, for a second person
+        email = who if "@" in who else f"{who}@demo.cpts-portal.fr"
+        tab.context.clear_cookies()
+        tab.goto(f"{live_server.url}/compte/connexion/")
+        tab.get_by_label("Adresse e-mail").fill(email)
+        tab.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+        tab.get_by_role("button", name="Se connecter").click()
+        expect(tab.get_by_role("button", name="Se déconnecter")).to_be_attached()
+
+    return _log_in

@@ -6,20 +6,11 @@ import pytest
 from playwright.sync_api import expect
 
 from missions.models import Fiche
-from tests.conftest import DEMO_PASSWORD
 from tests.e2e.conftest import SCREENSHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PIC = "/projets/pic-saint-loup"
-
-
-def _log_in(page, live_server, local_part):
-    page.goto(f"{live_server.url}/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill(f"{local_part}@demo.cpts-portal.fr")
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("button", name="Se déconnecter")).to_be_attached()
 
 
 def _save(section):
@@ -42,11 +33,11 @@ def _add_row(page, kind, values, selects=None, checks=()):
 
 
 def test_coordinator_writes_a_complete_fiche_and_finds_it_in_the_overview(
-    demo, live_server, page, screenshot
+    demo, log_in, live_server, page, screenshot
 ):
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    _log_in(page, live_server, "claire.martin")
+    log_in("claire.martin")
     page.goto(f"{live_server.url}{PIC}/missions/")
     expect(page.locator(".deposit-gaps li")).to_have_text(
         ["Mission 6 (Crises sanitaires graves) : aucune fiche-action."]
@@ -136,9 +127,9 @@ def test_coordinator_writes_a_complete_fiche_and_finds_it_in_the_overview(
 
 
 def test_pilot_edits_his_fiche_only_and_other_cpts_do_not_see_it(
-    demo, live_server, page, browser, browser_context_args, screenshot
+    demo, log_in, live_server, page, browser, browser_context_args, screenshot
 ):
-    _log_in(page, live_server, "julien.roux")
+    log_in("julien.roux")
     page.goto(f"{live_server.url}{PIC}/fiches/1/")
     problems = page.locator("#section-constats")
     problems.get_by_label("Public cible").fill("Patients fragiles sans médecin traitant")
@@ -153,19 +144,19 @@ def test_pilot_edits_his_fiche_only_and_other_cpts_do_not_see_it(
     assert other_fiche.status == 200 and refused.status == 403
     context = browser.new_context(**browser_context_args)
     outsider = context.new_page()
-    _log_in(outsider, live_server, "thomas.lefevre")
+    log_in("thomas.lefevre", on=outsider)
     assert outsider.goto(f"{live_server.url}{PIC}/fiches/1/").status == 404
     context.close()
 
 
 def test_two_people_edit_the_same_fiche_and_nothing_is_lost(
-    demo, live_server, page, browser, browser_context_args, screenshot
+    demo, log_in, live_server, page, browser, browser_context_args, screenshot
 ):
-    _log_in(page, live_server, "claire.martin")
+    log_in("claire.martin")
     page.goto(f"{live_server.url}{PIC}/fiches/1/")
     context = browser.new_context(**browser_context_args)
     other = context.new_page()
-    _log_in(other, live_server, "julien.roux")
+    log_in("julien.roux", on=other)
     other.goto(f"{live_server.url}{PIC}/fiches/1/")
 
     page.locator("#section-constats").get_by_label("Public cible").fill("Version de Claire")

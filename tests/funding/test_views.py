@@ -416,10 +416,10 @@ def test_grant_create_with_an_accepted_document(demo, login, name, content):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("virus.pdf", b"MZ\x90\x00 not a pdf", "Seuls les documents PDF, ODT ou DOCX"),
-        ("notes.docx", b"PK\x03\x04" + b"\x00" * 60, "Seuls les documents PDF, ODT ou DOCX"),
-        ("arrete.docx", DEMO_PDF, "renommez-le"),
-        ("gros.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024), "dépasse 10 Mo"),
+        ("virus.pdf", b"MZ\x90\x00 not a pdf", "n&#x27;est pas un document PDF, ODT ou DOCX"),
+        ("notes.docx", b"PK\x03\x04" + b"\x00" * 60, "n&#x27;est pas un document PDF, ODT"),
+        ("arrete.docx", DEMO_PDF, "renommez-le en .pdf"),
+        ("gros.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024), "pèse 10,0 Mo : la limite est de 10 Mo"),
     ],
 )
 def test_grant_create_refuses_other_documents(demo, login, name, content, message):

@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from governance.documents import DOCX, ODT, PDF, check_upload, tiny_pdf
+from cpts_portal.lib.uploads import DOCX, ODT, PDF, check_upload
+from governance.documents import tiny_pdf
 from governance.models import Document
 
 pytestmark = pytest.mark.django_db

@@ -66,3 +66,26 @@ CASES = {
         (_fiche(6, UZEGE, kind="membres", row="1"), NOT_FOUND),
     ],
 }
+
+# Indicator results by contract year: read by whoever sees the project, recorded by the
+# fiche's editors (coordinators and its pilot).
+CASES.update(
+    {
+        "missions:fiche-results": [(_fiche(1), PROJECT_READ), (_fiche(6, UZEGE), NOT_FOUND)],
+        "missions:result-edit": [
+            (_fiche(1, indicator="1", year="1"), PILOT_OF_FICHE_1),
+            (_fiche(2, indicator="1", year="1"), NOT_PILOT),
+            (
+                _fiche(1, indicator="1", year="6"),  # the contract lasts five years
+                expect(anonymous=302, coordinator=404, pilot=404, default=403, **HIDDEN),
+            ),
+            (
+                _fiche(1, indicator="99", year="1"),
+                expect(anonymous=302, coordinator=404, pilot=404, default=403, **HIDDEN),
+            ),
+            (_fiche(6, UZEGE, indicator="1", year="1"), NOT_FOUND),
+        ],
+        # No evidence uploaded in the demo of pic-saint-loup: nobody finds one.
+        "missions:result-evidence": [(_fiche(1, indicator="1", year="1"), NOT_FOUND)],
+    }
+)

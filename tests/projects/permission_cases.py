@@ -83,3 +83,58 @@ CASES.update(
         "projects:document-download": [(ready_document, PROJECT_READ)],
     }
 )
+
+
+# The yearly follow-up. Pic Saint-Loup has no contract yet: its overview says so, its years
+# don't exist. The Bassin de Thau (Hérault, 34) is under contract: the roles of tests/
+# permissions.py belong to another CPTS (404), the Hérault's reviewers and the region's see it.
+THAU = "bassin-de-thau"
+THAU_READ = expect(
+    anonymous=302,
+    coordinator=404,
+    pilot=404,
+    bureau=404,
+    member=404,
+    other_cpts=404,
+    reviewer_out_of_scope=404,
+    decider_out_of_scope=404,
+    default=200,
+)
+
+
+def _thau(status_of_readers: int, **allowed) -> dict:
+    return {
+        role: (allowed.get(role, status_of_readers) if status == 200 else status)
+        for role, status in THAU_READ.items()
+    }
+
+
+CASES.update(
+    {
+        "projects:followup": [
+            ({"slug": "pic-saint-loup"}, PROJECT_READ),
+            ({"slug": THAU}, THAU_READ),
+        ],
+        "projects:dialogue": [
+            ({"slug": THAU, "year": "2"}, THAU_READ),
+            ({"slug": THAU, "year": "6"}, expect(anonymous=302, default=404)),
+            ({"slug": "pic-saint-loup", "year": "1"}, expect(anonymous=302, default=404)),
+            # Preparing it: the DD ARS and the CPAM (an empty form is refused: 422).
+            (
+                {"slug": THAU, "year": "2"},
+                _thau(403, reviewer_in_scope=422, decider_in_scope=422, cpam_in_scope=422),
+                {"method": "post"},
+            ),
+        ],
+        # No party named: nobody signs (403); outsiders don't find the project (404).
+        "projects:dialogue-sign": [({"slug": THAU, "year": "2"}, _thau(403), {"method": "post"})],
+        "projects:payment-create": [
+            (
+                {"slug": THAU, "year": "2"},
+                _thau(403, cpam_in_scope=422, admin=422),
+                {"method": "post"},
+            )
+        ],
+        "projects:dialogue-report": [({"slug": THAU, "year": "1"}, _thau(302), {"method": "post"})],
+    }
+)

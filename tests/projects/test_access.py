@@ -20,7 +20,10 @@ def test_projects_for_user_gives_a_cpts_member_his_project_only(demo):
 
 
 def test_projects_for_user_gives_a_reviewer_the_transmitted_projects_of_his_departements(demo):
-    assert _slugs(access.projects_for_user(demo["users"]["isabelle.moreau"])) == {"pic-saint-loup"}
+    assert _slugs(access.projects_for_user(demo["users"]["isabelle.moreau"])) == {
+        "pic-saint-loup",
+        "bassin-de-thau",
+    }
     assert _slugs(access.projects_for_user(demo["users"]["camille.dupuis"])) == {
         "uzege-pont-du-gard"
     }
@@ -29,7 +32,11 @@ def test_projects_for_user_gives_a_reviewer_the_transmitted_projects_of_his_depa
 def test_projects_for_user_gives_a_regional_reviewer_every_transmitted_project_of_the_region(demo):
     user = demo["users"]["pierre.blanc"]
 
-    assert _slugs(access.projects_for_user(user)) == {"pic-saint-loup", "uzege-pont-du-gard"}
+    assert _slugs(access.projects_for_user(user)) == {
+        "pic-saint-loup",
+        "uzege-pont-du-gard",
+        "bassin-de-thau",
+    }
 
 
 def test_projects_for_user_gives_an_analyst_every_project_of_his_region_at_any_stage(demo):
@@ -38,6 +45,7 @@ def test_projects_for_user_gives_an_analyst_every_project_of_his_region_at_any_s
     assert _slugs(access.projects_for_user(demo["users"]["helene.rousseau"])) == {
         "pic-saint-loup",
         "uzege-pont-du-gard",
+        "bassin-de-thau",
         "lodevois-larzac",
     }
 

@@ -199,7 +199,7 @@ def test_an_opposition_needs_a_legal_ground_and_a_motivation(demo, login, client
     content = refused.content.decode()
     assert "l&#x27;un des deux motifs légaux" in content and "Motivez l&#x27;opposition." in content
     assert _state("uzege-pont-du-gard") == "OPPOSED"
-    assert Decision.objects.get().ground_territory
+    assert Decision.objects.get(deposit__project__slug="uzege-pont-du-gard").ground_territory
 
 
 def test_a_reviewer_who_is_not_the_decider_cannot_decide(demo, login, client):
@@ -208,7 +208,7 @@ def test_a_reviewer_who_is_not_the_decider_cannot_decide(demo, login, client):
     response = _act(client, "uzege-pont-du-gard", "validate", confirm_missing_avis="on")
 
     assert response.status_code == 403
-    assert not Decision.objects.exists()
+    assert not Decision.objects.filter(deposit__project__slug="uzege-pont-du-gard").exists()
 
 
 def test_the_project_is_reputed_validated_after_the_deadline_without_the_daily_task(demo, login):
@@ -230,7 +230,7 @@ def test_the_project_is_reputed_validated_after_the_deadline_without_the_daily_t
 
     assert "Projet de santé réputé validé" in page
     assert _state("uzege-pont-du-gard") == "DEPOSITED"  # nothing recorded yet: derived
-    assert not Decision.objects.exists()
+    assert not Decision.objects.filter(deposit__project__slug="uzege-pont-du-gard").exists()
 
 
 def test_the_daily_task_records_the_tacit_validation_once(demo, django_capture_on_commit_callbacks):

@@ -38,7 +38,7 @@ def test_review_queue_lists_the_projects_of_the_reviewer_scope_only(demo, login)
     response = client.get(reverse("projects:review-queue"))
 
     names = [p.name for p in response.context["page"]]
-    assert names == ["CPTS du Pic Saint-Loup"]
+    assert names == ["CPTS du Bassin de Thau", "CPTS du Pic Saint-Loup"]  # none under review
 
 
 def test_review_queue_filters_by_departement_and_stage(demo, login):
@@ -60,7 +60,7 @@ def test_analyst_overview_counts_projects_by_stage(demo, login):
     assert stages["INITIATIVE"] == 1
     assert stages["REDACTION"] == 1
     assert stages["INSTRUCTION"] == 1
-    assert response.context["total"] == 3
+    assert response.context["total"] == 4
 
 
 def test_home_offers_a_choice_to_a_user_with_several_workspaces(demo, login):
@@ -204,3 +204,66 @@ def test_queue_and_overview_queries_are_the_same_with_10_and_1000_projects(
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(url)
     assert response.context["page"].paginator.count >= 1000
+
+
+def test_the_analyst_sees_each_departement_with_the_funding_committed(demo, login):
+    from projects.models import Contract, Project
+
+    client = login(demo["users"]["helene.rousseau"])
+
+    response = client.get(reverse("projects:analyst-overview"))
+
+    table = response.context["by_area"]
+    rows = {row["code"]: row for row in table["rows"]}
+    assert set(rows) == {"30", "34"}
+    stages = [value for value, _ in Project.Stage.choices]
+    herault = dict(zip(stages, rows["34"]["counts"], strict=True))
+    assert herault == {**dict.fromkeys(stages, 0), "INITIATIVE": 1, "REDACTION": 1, "SUIVI": 1}
+    committed = Contract.objects.get(project__slug="bassin-de-thau").annual_amount
+    assert committed > 0
+    assert rows["34"]["contracts"] == 1 and rows["34"]["committed"] == committed
+    assert table["totals"] == {"contracts": 1, "committed": committed}
+    page = response.content.decode().replace("\u202f", " ").replace("\u00a0", " ")
+    assert f"{int(committed):,} €".replace(",", " ") in page
+
+
+def test_the_queue_filters_what_is_late(demo, login):
+    """Late: the Uzège review once its deadline has passed; the Bassin de Thau, whose second
+    yearly dialogue (due on 02/09/2026) is not signed."""
+    import datetime as dt
+
+    from projects.models import Deposit
+
+    client = login(demo["users"]["pierre.blanc"])  # the regional Inter URPS sees all three
+    url = reverse("projects:review-queue")
+
+    late = client.get(url, {"late": "on"})
+    everything = client.get(url)
+
+    assert [p.slug for p in late.context["page"]] == ["bassin-de-thau"]
+    assert len(everything.context["page"]) == 3
+    assert "dialogue de gestion à tenir" in late.content.decode()
+    # The review clock ran out yesterday: the Uzège project is late as well.
+    deposit = Deposit.objects.get(project__slug="uzege-pont-du-gard")
+    today = dt.date.today()
+    deposit.clock_start_date = today.replace(day=1) - dt.timedelta(days=70)
+    deposit.save()
+    slugs = [p.slug for p in client.get(url, {"late": "on"}).context["page"]]
+    assert slugs == ["uzege-pont-du-gard", "bassin-de-thau"]
+
+
+def test_a_national_view_groups_by_region_and_counts_each_contract_once(demo, login):
+    from projects.models import Contract
+
+    thau = demo["projects"]["bassin-de-thau"]
+    thau.departements.add("30")  # over two départements of Occitanie
+    client = login(demo["users"]["admin"])
+
+    table = client.get(reverse("projects:analyst-overview")).context["by_area"]
+
+    assert table["by_region"] is True
+    rows = {row["code"]: row for row in table["rows"]}
+    assert set(rows) == {"76"}
+    assert sum(rows["76"]["counts"]) == 4
+    committed = Contract.objects.get(project=thau).annual_amount
+    assert rows["76"]["contracts"] == 1 and rows["76"]["committed"] == committed
