@@ -1,3 +1,6 @@
+import hashlib
+
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import (
     BooleanField,
@@ -6,6 +9,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Max,
     OuterRef,
     Prefetch,
     Subquery,
@@ -244,12 +248,42 @@ def _national(user) -> bool:
     )
 
 
+OVERVIEW_CACHE_SECONDS = 300
+
+
+def _overview_figures(user, projects) -> dict:
+    """The analyst overview's aggregates (by stage, by area, funding committed). They read
+    every project of the scope, so they are kept for a few minutes under a fingerprint of the
+    scope's data: any new project or change of stage (which touches updated_at) computes them
+    again at once."""
+    by_region = _national(user)
+    fingerprint = projects.aggregate(n=Count("pk"), last=Max("updated_at"))
+    scope = sorted(m.organisation_id for m in user.active_memberships)
+    key = (
+        "analyst-overview:"
+        + hashlib.sha256(
+            f"{user.is_superuser}|{scope}|{by_region}|{fingerprint['n']}|{fingerprint['last']}".encode()
+        ).hexdigest()
+    )
+    figures = cache.get(key)
+    if figures is None:
+        counts = dict(projects.values_list("stage").annotate(n=Count("pk")).order_by())
+        figures = {
+            "stages": [
+                (value, label, counts.get(value, 0)) for value, label in Project.Stage.choices
+            ],
+            "total": fingerprint["n"],
+            "by_area": territory_table(projects, by_region=by_region),
+        }
+        cache.set(key, figures, OVERVIEW_CACHE_SECONDS)
+    return figures
+
+
 @require_GET
 def analyst_overview(request):
     access.require_role(request.user, analyst=True)
     projects = access.analysable_projects(request.user)
-    counts = dict(projects.values_list("stage").annotate(n=Count("pk")).order_by())
-    stages = [(value, label, counts.get(value, 0)) for value, label in Project.Stage.choices]
+    figures = _overview_figures(request.user, projects)
     departements = Departement.objects.filter(
         code__in=Project.departements.through.objects.filter(project__in=projects).values(
             "departement_id"
@@ -263,8 +297,6 @@ def analyst_overview(request):
             "filter": project_filter,
             "page": page,
             "query": query,
-            "stages": stages,
-            "total": sum(counts.values()),
-            "by_area": territory_table(projects, by_region=_national(request.user)),
+            **figures,
         },
     )

@@ -12,6 +12,7 @@ import tempfile
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.core.management import call_command
 
 from cpts_portal.celery import app as celery_app
@@ -85,6 +86,7 @@ def _fast_and_eager(settings):
     }
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
+    cache.clear()  # what a page keeps (the analyst overview's figures) never leaks between tests
     yield
     celery_app.conf.task_always_eager = eager
 

@@ -45,10 +45,9 @@ def test_reviewer_logs_in_and_sees_the_projects_of_his_departement(
 
     expect(page).to_have_url(f"{live_server.url}/instruction/")
     rows = page.locator("tbody tr")
-    expect(rows).to_have_count(1)
-    expect(rows.first).to_contain_text("CPTS du Pic Saint-Loup")
+    expect(rows).to_have_text([re.compile("CPTS du Bassin de Thau"), re.compile("Pic Saint-Loup")])
     screenshot("03-reviewer-queue")
-    rows.first.get_by_role("link").click()
+    rows.filter(has_text="Pic Saint-Loup").get_by_role("link").click()
     expect(page.get_by_text("Vous instruisez ce projet")).to_be_visible()
 
 
@@ -56,10 +55,14 @@ def test_analyst_sees_the_region_by_stage(demo, live_server, page, screenshot):
     _log_in(page, live_server, "helene.rousseau@demo.cpts-portal.fr")
 
     expect(page).to_have_url(f"{live_server.url}/analyse/")
-    expect(page.locator("tbody tr")).to_have_count(3)
+    projects = page.get_by_role("table", name="Projets de CPTS").locator("tbody tr")
+    expect(projects).to_have_count(4)
+    by_departement = page.locator("table.by-departement tbody tr")
+    expect(by_departement).to_have_count(2)  # the Gard and the Hérault
+    expect(by_departement.filter(has_text="Hérault")).to_contain_text("€")  # funding committed
     page.get_by_label("Étape").select_option("INSTRUCTION")
     page.get_by_role("button", name="Filtrer").click()
-    expect(page.locator("tbody tr")).to_have_count(1)
+    expect(projects).to_have_count(1)
     screenshot("04-analyst-overview")
 
 
