@@ -191,7 +191,13 @@ def _bulk_projects(count: int) -> None:
 
 @pytest.mark.parametrize(
     ("url", "user"),
-    [("/instruction/", "pierre.blanc"), ("/analyse/", "helene.rousseau")],
+    [
+        ("/instruction/", "pierre.blanc"),
+        ("/analyse/", "helene.rousseau"),
+        ("/projets/uzege-pont-du-gard/echeances/", "henri.vidal"),  # the bureau's dashboard
+        ("/projets/bassin-de-thau/echeances/", "marc.olivier"),  # under contract
+        ("/projets/bassin-de-thau/suivi/", "marc.olivier"),
+    ],
 )
 def test_queue_and_overview_queries_are_the_same_with_10_and_1000_projects(
     demo, login, django_assert_num_queries, url, user
@@ -208,7 +214,8 @@ def test_queue_and_overview_queries_are_the_same_with_10_and_1000_projects(
     cache.clear()
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(url)
-    assert response.context["page"].paginator.count >= 1000
+    if "page" in response.context:  # the lists: every project is counted
+        assert response.context["page"].paginator.count >= 1000
 
 
 def test_the_overview_figures_are_kept_until_the_data_changes(demo, login):
