@@ -52,5 +52,22 @@ migrations-check: install
 check: lint migrations-check
 	$(BIN)/python manage.py check
 
+# The benchmark (bench/): its own PostgreSQL database, created when missing; seeds 15 then
+# 1 500 CPTS, measures the main pages and the projet de santé PDF, writes bench/results.json,
+# bench/details.json, bench/pdf.json and bench/RESULTS.md.
+BENCH_DB ?= cpts_bench
+BENCH_PG ?= -h 127.0.0.1 -U postgres
+BENCH_URL ?= postgres://postgres@127.0.0.1:5432/$(BENCH_DB)
+BENCH_ENV := DATABASE_URL=$(BENCH_URL) REDIS_URL= CELERY_TASK_ALWAYS_EAGER=true DEMO_MODE=false DJANGO_DEBUG=false DATABASE_CONN_MAX_AGE=60
+
+bench: install
+	psql $(BENCH_PG) -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_DB)'" | grep -q 1 || createdb $(BENCH_PG) $(BENCH_DB)
+	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
+	$(BENCH_ENV) $(BIN)/python manage.py load_referential --verbosity 0
+	$(BENCH_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BENCH_ENV) $(BIN)/python -m bench.run --sizes 15 1500
+	$(BENCH_ENV) $(BIN)/python -m bench.pdf --fiches 40
+	$(BENCH_ENV) $(BIN)/python -m bench.report
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 media

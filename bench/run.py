@@ -1,0 +1,288 @@
+"""Benchmark of the main pages at national scale (issue 9, item 5).
+
+    python -m bench.run [--sizes 15 1500] [--requests 100] [--warmup 10]
+
+The scale data of the prefix is removed first; then for each size, in increasing order,
+`projects.scale.seed_scale` brings the database to that number of CPTS and each page is
+requested through Django's test client by the kind of user who opens it in real life: the
+coordinator, the bureau member, the DD ARS reviewer of the project's département, the
+regional and the national analyst. The project measured is always `scale-0001` (under
+contract: 5 years of results, every record a project gathers), so that both sizes measure the
+same page and only the rest of the database grows.
+
+Per page and size: p50 and p95 over `--requests` timed requests after `--warmup` untimed
+ones (with the median time spent in the database), and the SQL queries of one more request
+(CaptureQueriesContext). Writes
+bench/results.json (a list of {"page", "size", "p50_ms", "p95_ms", "queries"}) and
+bench/details.json (seed times, URLs, the SQL of each page, the environment); bench.report
+turns them into bench/RESULTS.md.
+
+Run it on a database of its own (the Makefile's `bench` target uses cpts_bench), with DEBUG
+off: it resets the scale data of the prefix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
+MEASURED = 1  # scale-0001: under contract, in the first département
+
+
+def _environment() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpts_portal.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "false")
+    os.environ.setdefault("DATABASE_CONN_MAX_AGE", "60")  # as in .env.example (production)
+    os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
+    os.environ.setdefault("AXES_ENABLED", "true")
+    import django
+
+    django.setup()
+
+
+# (page, URL builder, who opens it); `None` URLs are skipped with a note.
+def _pages(project, fiche_number: int) -> list[tuple[str, str | None, str, str]]:
+    from django.urls import NoReverseMatch, reverse
+
+    from bench.urls import FLOOR_PATH
+
+    slug = project.slug
+    try:
+        followup = reverse("projects:followup", args=[slug])
+        followup_note = ""
+    except NoReverseMatch:
+        followup, followup_note = None, "projects:followup does not resolve yet"
+    return [
+        ("floor", f"/{FLOOR_PATH}", "coordinator", "base layout only (bench URLconf)"),
+        ("help", reverse("help"), "coordinator", "/aide/: base layout and static text"),
+        ("workspace", reverse("projects:project-detail", args=[slug]), "coordinator", ""),
+        (
+            "fiche",
+            reverse("missions:fiche-detail", args=[slug, fiche_number]),
+            "coordinator",
+            "editable: every section and row as a form",
+        ),
+        ("missions", reverse("missions:mission-list", args=[slug]), "coordinator", ""),
+        ("territory", reverse("diagnostics:territory-detail", args=[slug]), "coordinator", ""),
+        ("budget", reverse("funding:budget-detail", args=[slug]), "coordinator", ""),
+        (
+            "review_queue",
+            reverse("projects:review-queue"),
+            "reviewer",
+            "DD ARS reviewer of the project's département",
+        ),
+        ("deadlines", reverse("projects:deadlines", args=[slug]), "bureau", ""),
+        (
+            "analyst_region",
+            reverse("projects:analyst-overview"),
+            "analyst_region",
+            "analyst of the project's region",
+        ),
+        (
+            "analyst_national",
+            reverse("projects:analyst-overview"),
+            "analyst_national",
+            "national analyst",
+        ),
+        ("followup", followup, "coordinator", followup_note),
+    ]
+
+
+_LITERAL = re.compile(r"'(?:[^']|'')*'|\b\d+(?:\.\d+)?\b")
+_CURSOR = re.compile(r"_django_curs_\d+_\w+?_\d+")
+
+
+def normalise(sql: str) -> str:
+    """The statement with its literal values (and server-side cursor names) replaced by '?',
+    to compare and count statements."""
+    sql = _LITERAL.sub("?", _CURSOR.sub("_django_curs_?", sql))
+    return re.sub(r"\?(?:, \?)+", "?, …", sql)
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100)."""
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * q // 100))  # ceil
+    return ordered[int(rank) - 1]
+
+
+def _get(client, url: str) -> float:
+    started = time.perf_counter()
+    response = client.get(url)
+    elapsed = (time.perf_counter() - started) * 1000
+    if response.status_code != 200:
+        raise RuntimeError(f"{url} answered {response.status_code}")
+    return elapsed
+
+
+def measure(targets: dict, *, requests: int, warmup: int) -> dict:
+    """Time every page of `targets` ({page: (client, url)}) in rounds, each round requesting
+    every page once, so that a passing load on the machine hits all pages alike; then the
+    queries of one more request of each."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    timings = {page: [] for page in targets}
+    sql_timings = {page: [] for page in targets}
+    spent = [0.0]
+
+    def sql_timer(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent[0] += (time.perf_counter() - started) * 1000
+
+    with connection.execute_wrapper(sql_timer):
+        for round_number in range(warmup + requests):
+            for page, (client, url) in targets.items():
+                spent[0] = 0.0
+                elapsed = _get(client, url)
+                if round_number >= warmup:
+                    timings[page].append(elapsed)
+                    sql_timings[page].append(spent[0])
+    figures = {}
+    for page, (client, url) in targets.items():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        statements = [q["sql"] for q in captured.captured_queries]
+        patterns = Counter(normalise(sql) for sql in statements)
+        values = timings[page]
+        figures[page] = {
+            "p50_ms": round(statistics.median(values), 2),
+            "p95_ms": round(percentile(values, 95), 2),
+            "mean_ms": round(statistics.fmean(values), 2),
+            "sql_p50_ms": round(statistics.median(sql_timings[page]), 2),
+            "max_ms": round(max(values), 2),
+            "queries": len(statements),
+            "bytes": len(response.content),
+            "sql": statements,
+            "repeated": {sql: n for sql, n in patterns.items() if n > 1},
+        }
+    return figures
+
+
+def run(sizes: list[int], *, requests: int, warmup: int, prefix: str) -> tuple[list, dict]:
+    from django.test import Client, override_settings
+
+    from projects import scale
+    from projects.models import Project
+
+    results, details = [], {"sizes": {}, "pages": {}}
+    started = time.perf_counter()
+    removed = scale.scale_reset(prefix, log=print)
+    details["reset"] = {"projects": removed, "seconds": round(time.perf_counter() - started, 1)}
+    for size in sorted(sizes):
+        started = time.perf_counter()
+        summary = scale.seed_scale(size, prefix=prefix, log=print)
+        seconds = time.perf_counter() - started
+        spread = scale.describe(prefix)
+        print(f"== {size} CPTS: seeded in {seconds:.1f} s ({summary['created']} created)")
+        project = Project.objects.get(slug=scale.project_slug(MEASURED, prefix))
+        accounts = scale.review_accounts(project, prefix=prefix)
+        details["sizes"][str(size)] = {
+            "seed_seconds": round(seconds, 1),
+            "created": summary["created"],
+            "projects": summary["total"],
+            "departements": spread["departements"],
+            "regions": spread["regions"],
+            "states": spread["states"],
+            "measured_project": project.slug,
+            "measured_state": project.state,
+        }
+        clients, targets = {}, {}
+        with override_settings(ROOT_URLCONF="bench.urls"):
+            for page, url, who, note in _pages(project, fiche_number=1):
+                details["pages"].setdefault(page, {"url": url, "user": who, "note": note})
+                if url is None:
+                    print(f"   {page:18} skipped: {note}")
+                    continue
+                if who not in clients:
+                    clients[who] = Client()
+                    clients[who].force_login(
+                        accounts[who], backend="django.contrib.auth.backends.ModelBackend"
+                    )
+                targets[page] = (clients[who], url)
+            measured = measure(targets, requests=requests, warmup=warmup)
+        for page, figures in measured.items():
+            print(
+                f"   {page:18} p50 {figures['p50_ms']:8.1f} ms  p95 {figures['p95_ms']:8.1f}"
+                f" ms  {figures['queries']:3} queries  {figures['bytes'] // 1024} KiB"
+            )
+            results.append(
+                {
+                    "page": page,
+                    "size": size,
+                    "p50_ms": figures["p50_ms"],
+                    "p95_ms": figures["p95_ms"],
+                    "queries": figures["queries"],
+                }
+            )
+            details["pages"][page][str(size)] = {
+                k: figures[k]
+                for k in ("mean_ms", "max_ms", "sql_p50_ms", "bytes", "sql", "repeated")
+            }
+    return results, details
+
+
+def _database(connection) -> str:
+    if connection.vendor == "postgresql":
+        version = connection.pg_version
+        return f"PostgreSQL {version // 10000}.{version % 10000}"
+    return connection.vendor
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[15, 1500])
+    parser.add_argument("--requests", type=int, default=100, help="timed requests per page")
+    parser.add_argument("--warmup", type=int, default=10, help="untimed requests first")
+    parser.add_argument("--prefix", default="scale")
+    parser.add_argument("--out", type=Path, default=BENCH_DIR)
+    args = parser.parse_args(argv)
+    if args.requests < 30:
+        parser.error("--requests: at least 30")
+    _environment()
+    from django.conf import settings
+    from django.db import connection
+
+    if settings.DEBUG:
+        parser.error("run with DEBUG off (DJANGO_DEBUG=false)")
+    if connection.vendor != "postgresql":
+        print("warning: not PostgreSQL; the figures say little about production", file=sys.stderr)
+    started = time.perf_counter()
+    results, details = run(
+        args.sizes, requests=args.requests, warmup=args.warmup, prefix=args.prefix
+    )
+    details["environment"] = {
+        "database": _database(connection),
+        "python": platform.python_version(),
+        "django": __import__("django").get_version(),
+        "cpus": os.cpu_count(),
+        "debug": settings.DEBUG,
+        "conn_max_age": settings.DATABASES["default"]["CONN_MAX_AGE"],
+        "staticfiles": settings.STORAGES["staticfiles"]["BACKEND"],
+        "client": "django.test.Client (in process, no network, no gunicorn)",
+        "requests": args.requests,
+        "warmup": args.warmup,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    (args.out / "details.json").write_text(json.dumps(details, indent=1, ensure_ascii=False) + "\n")
+    print(f"wrote {args.out / 'results.json'} and {args.out / 'details.json'}")
+
+
+if __name__ == "__main__":
+    main()
