@@ -43,14 +43,20 @@ def cpts_members(project: Project):
 
 
 def follows_avenant_2(project: Project) -> bool:
-    settings = ProjectMissionSettings.objects.filter(project=project).first()
-    return True if settings is None else settings.follows_avenant_2
+    """Read once per project object (a page asks several times)."""
+    cached = project.__dict__.get("_follows_avenant_2")
+    if cached is None:
+        settings = ProjectMissionSettings.objects.filter(project=project).first()
+        cached = True if settings is None else settings.follows_avenant_2
+        project.__dict__["_follows_avenant_2"] = cached
+    return cached
 
 
 def mission_settings_update(*, project: Project, follows_avenant_2: bool) -> None:
     ProjectMissionSettings.objects.update_or_create(
         project=project, defaults={"follows_avenant_2": follows_avenant_2}
     )
+    project.__dict__.pop("_follows_avenant_2", None)
 
 
 def _lock_project(project: Project) -> None:
