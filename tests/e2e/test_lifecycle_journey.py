@@ -124,6 +124,12 @@ def test_the_coordinator_deposits_then_the_bodies_give_their_avis_and_the_decide
     expect(page.get_by_role("region", name="Délai d'instruction")).to_contain_text("jours")
     page.get_by_role("link", name="Documents").click()
     expect(page.get_by_text("déposé (dépôt n°1)")).to_be_visible()
+    deposited = page.locator("tr").filter(has_text="déposé (dépôt n°1)")
+    with page.expect_download() as download_info:
+        deposited.get_by_role("link", name="Télécharger").click()
+    assert download_info.value.suggested_filename == "projet-de-sante-pic-saint-loup.pdf"
+    with open(download_info.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
 
     for reviewer, body in (
         ("isabelle.moreau", "DD ARS"),
