@@ -115,12 +115,16 @@ def parse_members(data: bytes, *, project) -> Preview:
     text = decode(data)
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        header = next(reader)
-    except StopIteration:
+        lines = list(reader)
+    except csv.Error as exc:
+        preview.errors.append(f"Ligne {reader.line_num} : le fichier CSV est mal formé ({exc}).")
+        return preview
+    if not lines:
         preview.errors.append("Le fichier est vide.")
         return preview
+    header = lines[0]
     aliases = {alias: key for key, _, names in COLUMNS for alias in names}
     keys = [aliases.get(normalise(name)) for name in header]
     if "nom" not in keys and "structure" not in keys:
@@ -131,7 +135,7 @@ def parse_members(data: bytes, *, project) -> Preview:
         return preview
 
     raw_rows = []
-    for line_number, cells in enumerate(reader, start=2):
+    for line_number, cells in enumerate(lines[1:], start=2):
         if not any(cell.strip() for cell in cells):
             continue
         values = {key: cell.strip() for key, cell in zip(keys, cells, strict=False) if key}

@@ -26,6 +26,14 @@ def project_transition(request, slug):
         return redirect("projects:project-detail", slug)
     if not transition.who(access.grant_for(request.user, project)):
         raise PermissionDenied("Votre rôle ne permet pas cette action.")
+    try:  # a form's text field: NUL characters (which PostgreSQL refuses) are an error
+        comment = forms.CharField(required=False, strip=False).clean(
+            request.POST.get("comment", "")
+        )
+    except forms.ValidationError as error:
+        for message in error.messages:
+            messages.error(request, f"Commentaire : {message}")
+        return HttpResponseRedirect(_back_to(request, slug))
     dates = {
         name: _date(request.POST.get(name, ""))
         for name in transition.fields
@@ -36,7 +44,7 @@ def project_transition(request, slug):
             project=project,
             action=action,
             by=request.user,
-            comment=request.POST.get("comment", ""),
+            comment=comment,
             confirm_missing_avis=request.POST.get("confirm_missing_avis") == "on",
             ground_prs=request.POST.get("ground_prs") == "on",
             ground_territory=request.POST.get("ground_territory") == "on",
