@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
@@ -20,8 +19,5 @@ urlpatterns = [
     path("", include("funding.urls")),
     path("admin/", admin.site.urls),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded and rendered files are never served from MEDIA_URL, even with DEBUG on: each one
+# goes through a view that checks who asks (projects.access).

@@ -49,3 +49,22 @@ def test_check_deploy_refuses_the_demo_secret_key():
 
     assert result.returncode != 0
     assert "security.W009" in result.stdout + result.stderr
+
+
+def test_uploaded_files_are_never_served_by_path_even_in_debug(settings):
+    """Every file (grant attachments, evidence, rendered PDFs) goes through a view that
+    checks access; a development server must not serve MEDIA_ROOT by its path."""
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import cpts_portal.urls
+
+    settings.DEBUG = True
+    try:
+        patterns = importlib.reload(cpts_portal.urls).urlpatterns
+        assert not [p for p in patterns if "media" in str(p.pattern)]
+    finally:
+        settings.DEBUG = False
+        importlib.reload(cpts_portal.urls)
+        clear_url_caches()
