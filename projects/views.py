@@ -274,6 +274,14 @@ def _overview_figures(user, projects) -> dict:
             ],
             "total": fingerprint["n"],
             "by_area": territory_table(projects, by_region=by_region),
+            # The filter's départements: those of the scope's projects.
+            "departement_codes": sorted(
+                set(
+                    Project.departements.through.objects.filter(project__in=projects).values_list(
+                        "departement_id", flat=True
+                    )
+                )
+            ),
         }
         cache.set(key, figures, OVERVIEW_CACHE_SECONDS)
     return figures
@@ -284,11 +292,7 @@ def analyst_overview(request):
     access.require_role(request.user, analyst=True)
     projects = access.analysable_projects(request.user)
     figures = _overview_figures(request.user, projects)
-    departements = Departement.objects.filter(
-        code__in=Project.departements.through.objects.filter(project__in=projects).values(
-            "departement_id"
-        )
-    )
+    departements = Departement.objects.filter(code__in=figures.pop("departement_codes"))
     project_filter, page, query = _filtered_page(request, projects, departements)
     return render(
         request,

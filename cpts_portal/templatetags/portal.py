@@ -1,6 +1,7 @@
 """French formatting and safe rich text for every template (and the PDFs)."""
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from itertools import groupby
 
 from django import template
 from django.utils.html import escape
@@ -66,23 +67,30 @@ def percent(value, decimals=0):
 @register.filter
 def rich_text(value):
     """Plain text to safe HTML: blank lines separate paragraphs, lines starting with '- ' or
-    '* ' make a list, '1. ' a numbered list. Everything is escaped: no markup passes."""
+    '* ' make a list, '1. ' a numbered list (a list may follow a line of text directly).
+    Everything is escaped: no markup passes."""
     if not value:
         return ""
     html = []
     for block in str(value).replace("\r\n", "\n").split("\n\n"):
         lines = [line.strip() for line in block.strip().split("\n") if line.strip()]
-        if not lines:
-            continue
-        if all(line[:2] in ("- ", "* ") for line in lines):
-            items = "".join(f"<li>{escape(line[2:].strip())}</li>" for line in lines)
-            html.append(f"<ul>{items}</ul>")
-        elif all(_numbered(line) for line in lines):
-            items = "".join(f"<li>{escape(_numbered(line))}</li>" for line in lines)
-            html.append(f"<ol>{items}</ol>")
-        else:
-            html.append("<p>" + "<br>".join(escape(line) for line in lines) + "</p>")
+        for kind, run in groupby(lines, key=_line_kind):
+            run = list(run)
+            if kind == "ul":
+                items = "".join(f"<li>{escape(line[2:].strip())}</li>" for line in run)
+                html.append(f"<ul>{items}</ul>")
+            elif kind == "ol":
+                items = "".join(f"<li>{escape(_numbered(line))}</li>" for line in run)
+                html.append(f"<ol>{items}</ol>")
+            else:
+                html.append("<p>" + "<br>".join(escape(line) for line in run) + "</p>")
     return mark_safe("".join(html))  # noqa: S308 - every piece of text is escaped
+
+
+def _line_kind(line: str) -> str:
+    if line[:2] in ("- ", "* "):
+        return "ul"
+    return "ol" if _numbered(line) else "p"
 
 
 def _numbered(line: str) -> str | None:

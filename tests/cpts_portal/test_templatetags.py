@@ -49,3 +49,14 @@ def test_text_diff_marks_removed_and_added_words_and_escapes_them():
     html = text_diff("Le <b> public cible", "Le public visé <i>")
 
     assert html == "Le <del>&lt;b&gt;</del> public <del>cible</del> <ins>visé &lt;i&gt;</ins>"
+
+
+def test_rich_text_lets_a_list_follow_its_introduction_directly():
+    html = rich_text(
+        "Les besoins :\n- accès aux soins\n- prévention\nEnsuite :\n1. écrire\n2. tester"
+    )
+
+    assert html == (
+        "<p>Les besoins :</p><ul><li>accès aux soins</li><li>prévention</li></ul>"
+        "<p>Ensuite :</p><ol><li>écrire</li><li>tester</li></ol>"
+    )
