@@ -48,11 +48,15 @@ def _legend(y: int, comparison: str) -> list[str]:
     ]
 
 
+# The PDFs' shipped font first (static/fonts, "Portal Sans" in print.css); browsers fall back.
+FONT_FAMILY = "Portal Sans, DejaVu Sans, sans-serif"
+
+
 def _svg(title: str, desc: str, height: int, body: list[str]) -> SafeString:
     uid = next(_ids)
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="diagnostic-chart" role="img" '
-        f'viewBox="0 0 {WIDTH} {height}" width="100%" '
+        f'viewBox="0 0 {WIDTH} {height}" width="100%" font-family="{FONT_FAMILY}" '
         f'aria-labelledby="chart-title-{uid} chart-desc-{uid}">'
         f'<title id="chart-title-{uid}">{escape(title)}</title>'
         f'<desc id="chart-desc-{uid}">{escape(desc)}</desc>'

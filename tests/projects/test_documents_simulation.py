@@ -151,3 +151,16 @@ def test_the_simulator_pdf_without_a_project_uses_the_same_template(demo, login)
     text = _text(response.content)
     assert "Échéancier des versements (contrat signé le 31/01/2025)" in text
     assert "Total des versements 1 215 000 €" in text
+
+
+def test_the_simulation_pdf_uses_the_fonts_shipped_with_the_portal(demo, login):
+    from tests.projects.test_projet_de_sante_pdf import _font_names
+
+    client = login(demo["users"]["isabelle.moreau"])
+
+    response = client.get(f"{reverse('funding:simulator-pdf')}?{QUERY}")
+
+    assert _font_names(pypdf.PdfReader(io.BytesIO(response.content))) <= {
+        "Portal-Sans",
+        "Portal-Sans-Bold",
+    }

@@ -105,3 +105,17 @@ def test_every_fiche_action_is_printed_in_full(pdf_pages, slug):
         assert f"Fiche-action {fiche.number} : {_normalise(fiche.title)}" in text
         for indicator in fiche.indicators.all():
             assert _normalise(indicator.name)[:40] in text
+
+
+def _font_names(reader) -> set[str]:
+    names = set()
+    for page in reader.pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            names.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    return names
+
+
+def test_every_text_even_in_the_charts_uses_the_fonts_shipped_with_the_portal(pdf_pages):
+    _, reader = pdf_pages("pic-saint-loup")
+
+    assert _font_names(reader) == {"Portal-Sans", "Portal-Sans-Bold"}
