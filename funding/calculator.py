@@ -297,41 +297,45 @@ def payment_schedule(
             bareme=scale,
             contract_year=year,
         )
-        start, balance = [], []
-        for item in funding.lines:
-            if item.is_functioning:
-                start.append(item)
-            elif item.is_variable:
-                balance.append(item)
-            else:
-                advance = _quantize(item.amount * ADVANCE_RATE)
-                start.append(_part(item, advance, "avance de 75 %"))
-                balance.append(_part(item, item.amount - advance, "solde de 25 %"))
-        begins = anniversary(signature_date, year - 1)
-        payments.append(
-            Payment(
-                date=begins,
-                year=year,
-                kind="start",
-                label=(
-                    "À la signature : fonctionnement et avance"
-                    if year == 1
-                    else f"Début de l'année {year} : fonctionnement et avance"
-                ),
-                lines=tuple(start),
-            )
-        )
-        payments.append(
-            Payment(
-                date=add_months(anniversary(signature_date, year), BALANCE_DELAY_MONTHS),
-                year=year,
-                kind="balance",
-                label=f"Solde de l'année {year} (au plus tard)",
-                lines=tuple(balance),
-            )
-        )
+        payments.extend(year_payments(funding, signature_date=signature_date, year=year))
     payments.sort(key=lambda p: (p.date, p.kind != "balance"))
     return payments
+
+
+def year_payments(funding: Funding, *, signature_date: dt.date, year: int) -> list[Payment]:
+    """The two payments of contract year `year` of `funding` (its annual funding): at its
+    start, the functioning amount and the 75 % advance of the fixed parts; within 2 months
+    after its anniversary, the other 25 % and the variable parts × attainment."""
+    start, balance = [], []
+    for item in funding.lines:
+        if item.is_functioning:
+            start.append(item)
+        elif item.is_variable:
+            balance.append(item)
+        else:
+            advance = _quantize(item.amount * ADVANCE_RATE)
+            start.append(_part(item, advance, "avance de 75 %"))
+            balance.append(_part(item, item.amount - advance, "solde de 25 %"))
+    return [
+        Payment(
+            date=anniversary(signature_date, year - 1),
+            year=year,
+            kind="start",
+            label=(
+                "À la signature : fonctionnement et avance"
+                if year == 1
+                else f"Début de l'année {year} : fonctionnement et avance"
+            ),
+            lines=tuple(start),
+        ),
+        Payment(
+            date=add_months(anniversary(signature_date, year), BALANCE_DELAY_MONTHS),
+            year=year,
+            kind="balance",
+            label=f"Solde de l'année {year} (au plus tard)",
+            lines=tuple(balance),
+        ),
+    ]
 
 
 def _part(item: FundingLine, amount: Decimal, what: str) -> FundingLine:

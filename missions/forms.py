@@ -250,10 +250,8 @@ class MemberForm(RowForm):
         return data
 
 
-class IndicatorResultForm(forms.ModelForm):
+class IndicatorResultForm(VersionedFormMixin, forms.ModelForm):
     """The result of one indicator for one contract year. `version` 0: no result yet."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     class Meta:
         model = IndicatorResult
@@ -263,11 +261,6 @@ class IndicatorResultForm(forms.ModelForm):
         help_texts = {
             "evidence": "PDF, ODT ou DOCX, 10 Mo au plus (facultatif si le commentaire suffit).",
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial["version"] = self.instance.version if self.instance.pk else 0
 
     def clean_evidence(self):
         upload = self.cleaned_data.get("evidence")
@@ -282,8 +275,3 @@ class IndicatorResultForm(forms.ModelForm):
                 "comment", "Indiquez d'où vient la valeur (commentaire) ou joignez une preuve."
             )
         return data
-
-    def rebase(self, current) -> None:
-        data = self.data.copy()
-        data["version"] = str(current.version)
-        self.data = data

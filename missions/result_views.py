@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cpts_portal.lib.versioning import EditConflict, conflict_context
-from projects.deadlines import add_months
 from projects.models import Contract
 
 from .access import get_fiche_for_user
@@ -24,10 +23,7 @@ def contract_years(project) -> list[dict]:
     contract = Contract.objects.filter(project=project).only("signature_date").first()
     years = []
     for year in YEARS:
-        start = end = None
-        if contract is not None:
-            start = add_months(contract.signature_date, 12 * (year - 1))
-            end = add_months(contract.signature_date, 12 * year)
+        start, end = contract.year_period(year) if contract else (None, None)
         years.append({"number": year, "start": start, "end": end})
     return years
 

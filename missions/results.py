@@ -13,10 +13,9 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 
-from cpts_portal.lib.versioning import EditConflict, create_versioned, save_versioned
+from cpts_portal.lib.versioning import upsert_versioned
 
 from .models import Indicator, IndicatorResult
 
@@ -75,15 +74,11 @@ def mission_attainment(indicators: list[Indicator], key=None) -> dict[str, Decim
 def result_save(
     *, indicator: Indicator, year: int, by, version: int, fields: dict
 ) -> IndicatorResult:
-    """Create or update the result of `indicator` for `year`. `version` 0 means the user's
-    form showed no result yet: if someone recorded one meanwhile, it is a conflict."""
-    current = IndicatorResult.objects.filter(indicator=indicator, year=year).first()
-    if current is not None:
-        return save_versioned(current, version=version, by=by, fields=fields)
-    try:
-        with transaction.atomic():
-            return create_versioned(
-                IndicatorResult, by=by, indicator=indicator, year=year, **fields
-            )
-    except IntegrityError:
-        raise EditConflict(IndicatorResult.objects.get(indicator=indicator, year=year)) from None
+    """Create or update the result of `indicator` for `year` (`version` 0: none shown yet)."""
+    return upsert_versioned(
+        IndicatorResult,
+        key={"indicator": indicator, "year": year},
+        version=version,
+        by=by,
+        fields=fields,
+    )

@@ -17,11 +17,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation
-from cpts_portal.lib.versioning import EditConflict, create_versioned, save_versioned
+from cpts_portal.lib.versioning import save_versioned, upsert_versioned
 from cpts_portal.templatetags.portal import euros
 
 from .access import Grant
@@ -30,7 +30,6 @@ from .models import AnnualDialogue, Contract, ContractPayment, Project, ProjectE
 
 Party = AnnualDialogue.Party
 YEARS = range(1, Contract.YEARS + 1)
-BALANCE_DELAY_MONTHS = 2
 
 
 class FollowUpError(Exception):
@@ -108,9 +107,20 @@ def committed_amount(project: Project, signature_date: dt.date) -> Decimal | Non
         return None
 
 
+def contract_bareme(contract: Contract):
+    """The contract's barème (its lines loaded), or None when none is recorded."""
+    from funding import calculator
+
+    try:
+        return calculator.get_bareme(contract.bareme or None, on=contract.signature_date)
+    except calculator.FundingError:
+        return None
+
+
 def year_dates(contract: Contract, year: int) -> dict:
-    start = add_months(contract.signature_date, 12 * (year - 1))
-    end = add_months(contract.signature_date, 12 * year)
+    from funding.calculator import BALANCE_DELAY_MONTHS
+
+    start, end = contract.year_period(year)
     return {
         "number": year,
         "start": start,
@@ -184,15 +194,11 @@ def year_view(
     view = YearView(dates=year_dates(contract, year), dialogue=dialogue, payments=payments)
     if basis is None:
         return view
+    bareme = bareme or contract_bareme(contract)
+    if bareme is None:
+        return view
     labels = calculator.mission_labels()
     measured, indicators = measured_rates(project, year) if with_missions else ({}, {})
-    try:
-        # Resolved once (with its lines) for the year's funding and its schedule.
-        bareme = bareme or calculator.get_bareme(
-            contract.bareme or None, on=contract.signature_date
-        )
-    except calculator.FundingError:
-        return view
     agreed = agreed_rates(dialogue)
     # Until the dialogue agrees a rate, the measured one (else 100 %) gives the estimate.
     rates = {code: agreed.get(code, measured.get(code, Decimal(1))) for code in basis.missions}
@@ -203,21 +209,13 @@ def year_view(
             snp_orientation=basis.snp_orientation,
             attainment=rates,
             bareme=bareme,
-            on=contract.signature_date,
             contract_year=year,
-        )
-        schedule = calculator.payment_schedule(
-            signature_date=contract.signature_date,
-            population=basis.population,
-            missions=basis.missions,
-            snp_orientation=basis.snp_orientation,
-            attainment=rates,
-            bareme=bareme,
-            years=year,
         )
     except calculator.FundingError:
         return view
-    view.expected = [p for p in schedule if p.year == year]
+    view.expected = calculator.year_payments(
+        view.funding, signature_date=contract.signature_date, year=year
+    )
     if with_missions:
         for code in basis.missions:
             variable = [
@@ -247,14 +245,7 @@ def follow_up(project: Project) -> dict:
     for payment in ContractPayment.objects.filter(project=project):
         payments[payment.year].append(payment)
     basis = funding_basis(project)
-    bareme = None
-    if basis is not None:
-        from funding import calculator
-
-        try:
-            bareme = calculator.get_bareme(contract.bareme or None, on=contract.signature_date)
-        except calculator.FundingError:
-            bareme = None
+    bareme = contract_bareme(contract) if basis is not None else None
     years = [
         year_view(
             project,
@@ -313,22 +304,20 @@ def _locked_message(dialogue: AnnualDialogue) -> str:
 
 
 def dialogue_save(*, project: Project, year: int, by, version: int, fields: dict) -> AnnualDialogue:
-    """Create or update the dialogue of `year`. `version` 0: the user saw none yet."""
-    with transaction.atomic():
-        current = (
-            AnnualDialogue.objects.select_for_update().filter(project=project, year=year).first()
-        )
-        if current is None:
-            try:
-                with transaction.atomic():
-                    return create_versioned(
-                        AnnualDialogue, by=by, project=project, year=year, **fields
-                    )
-            except IntegrityError:
-                raise EditConflict(AnnualDialogue.objects.get(project=project, year=year)) from None
+    """Create or update the dialogue of `year` (`version` 0: none shown yet)."""
+
+    def unlocked(current):
         if current.is_locked:
             raise FollowUpError(_locked_message(current))
-        return save_versioned(current, version=version, by=by, fields=fields)
+
+    return upsert_versioned(
+        AnnualDialogue,
+        key={"project": project, "year": year},
+        version=version,
+        by=by,
+        fields=fields,
+        check=unlocked,
+    )
 
 
 def dialogue_sign(*, project: Project, year: int, party: str, by, withdraw: bool = False):
@@ -342,24 +331,23 @@ def dialogue_sign(*, project: Project, year: int, party: str, by, withdraw: bool
             )
         prefix = party.lower()
         label = Party(party).label
-        if withdraw:
-            if dialogue.is_signed:
-                raise FollowUpError(
-                    "Les trois parties ont signé : le dialogue est clos et ne peut plus changer."
-                )
-            if not dialogue.signed_at(party):
-                raise FollowUpError(f"Aucune signature de {label} à retirer.")
-            setattr(dialogue, f"{prefix}_signed_at", None)
-            setattr(dialogue, f"{prefix}_signed_by", None)
-        else:
-            if dialogue.signed_at(party):
-                raise FollowUpError(f"Le dialogue est déjà signé pour {label}.")
-            setattr(dialogue, f"{prefix}_signed_at", timezone.now())
-            setattr(dialogue, f"{prefix}_signed_by", by)
-        dialogue.version += 1
-        dialogue.updated_by = by
-        dialogue._history_user = by
-        dialogue.save()
+        if withdraw and dialogue.is_signed:
+            raise FollowUpError(
+                "Les trois parties ont signé : le dialogue est clos et ne peut plus changer."
+            )
+        if withdraw and not dialogue.signed_at(party):
+            raise FollowUpError(f"Aucune signature de {label} à retirer.")
+        if not withdraw and dialogue.signed_at(party):
+            raise FollowUpError(f"Le dialogue est déjà signé pour {label}.")
+        dialogue = save_versioned(
+            dialogue,
+            version=dialogue.version,  # the row is locked: this is the current version
+            by=by,
+            fields={
+                f"{prefix}_signed_at": None if withdraw else timezone.now(),
+                f"{prefix}_signed_by": None if withdraw else by,
+            },
+        )
         verb = "signature retirée" if withdraw else "signé"
         what = f"Dialogue de gestion de l'année {year} : {verb} pour {label}"
         _event(project, "dialogue_sign", what, by)

@@ -95,10 +95,9 @@ class ReviewCommentForm(forms.Form):
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class DialogueForm(forms.Form):
+class DialogueForm(VersionedFormMixin, forms.Form):
     """The dialogue de gestion of one year: one agreed rate per funded mission."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     meeting_date = forms.DateField(label="Date de la réunion", required=False, widget=DATE_WIDGET)
     minutes = forms.CharField(
         label="Compte rendu",
@@ -118,11 +117,6 @@ class DialogueForm(forms.Form):
                 label=f"Taux d'atteinte retenu — {mission['label']} (%)", required=False
             )
             self.mission_fields.append((mission["code"], name))
-
-    def rebase(self, current) -> None:
-        data = self.data.copy()
-        data["version"] = str(current.version)
-        self.data = data
 
     def values(self) -> dict:
         data = self.cleaned_data

@@ -385,9 +385,16 @@ class Contract(models.Model):
 
     @property
     def end_date(self):
+        return self.year_period(self.YEARS)[1]
+
+    def year_period(self, year: int):
+        """(start, end) of contract year `year` (1 to 5): from one anniversary to the next."""
         from .deadlines import add_months
 
-        return add_months(self.signature_date, 12 * self.YEARS)
+        return (
+            add_months(self.signature_date, 12 * (year - 1)),
+            add_months(self.signature_date, 12 * year),
+        )
 
 
 def document_path(instance, filename):

@@ -17,7 +17,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -83,6 +83,25 @@ def create_versioned(model: type[Versioned], *, by, **fields) -> Versioned:
     return instance
 
 
+def upsert_versioned(
+    model: type[Versioned], *, key: dict, version: int, by, fields: dict, check=None
+) -> Versioned:
+    """Create the row `key` names, or update it as `save_versioned` does. `version` 0 means
+    the user's form showed no row yet: a row someone created meanwhile is a conflict.
+    `check(current)` may refuse the update of an existing row by raising."""
+    with transaction.atomic():
+        current = model.objects.select_for_update().filter(**key).first()
+        if current is None:
+            try:
+                with transaction.atomic():
+                    return create_versioned(model, by=by, **key, **fields)
+            except IntegrityError:
+                raise EditConflict(model.objects.get(**key)) from None
+        if check is not None:
+            check(current)
+        return save_versioned(current, version=version, by=by, fields=fields)
+
+
 def delete_versioned(instance: Versioned, *, version: int, by) -> None:
     """Delete the row if it is still at `version` (a row someone just changed is kept)."""
     model = type(instance)
@@ -99,13 +118,14 @@ def delete_versioned(instance: Versioned, *, version: int, by) -> None:
 class VersionedFormMixin(forms.Form):
     """Carries the record's version in a hidden field named `version`."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # 0: the form shows a record that does not exist yet (see upsert_versioned).
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         instance = getattr(self, "instance", None)
-        if instance is not None and instance.pk and not self.is_bound:
-            self.initial["version"] = instance.version
+        if instance is not None and not self.is_bound:
+            self.initial["version"] = instance.version if instance.pk else 0
 
     def rebase(self, current: Versioned) -> None:
         """After a conflict: keep what the user typed, but base it on the current version, so
