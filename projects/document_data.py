@@ -223,13 +223,3 @@ def funding_simulation(project, **params) -> dict:
 
     simulation = simulate_params(params or project_params(project))
     return simulation_pdf_context(simulation, project=project)
-
-
-def funding_simulation_params(query: str) -> dict:
-    """The Document.params of the simulation the simulator page shows (its query string);
-    ValueError, in French, when they make no simulation."""
-    from django.http import QueryDict
-
-    from funding.simulation import query_params
-
-    return query_params(QueryDict(query))

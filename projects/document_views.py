@@ -2,11 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from . import access, document_data, documents
+from funding.simulation import query_params
+
+from . import access, documents
 from .models import Document, IntentionLetter
 
 
@@ -63,7 +65,7 @@ def document_create(request, slug):
     if kind == Document.Kind.FUNDING_SIMULATION and request.POST.get("simulation"):
         # The simulation shown on the project's simulator page; without it, the budget's.
         try:
-            params = document_data.funding_simulation_params(request.POST["simulation"])
+            params = query_params(QueryDict(request.POST["simulation"]))
         except ValueError as error:
             messages.error(request, str(error))
             return redirect("funding:project-simulator", slug)
