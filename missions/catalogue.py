@@ -81,7 +81,8 @@ CATALOGUE = [
 
 
 def catalogue_rows():
-    for order, (code, name, short, kind, start, full, regime, funding) in enumerate(CATALOGUE):
+    rows = enumerate(CATALOGUE, start=1)
+    for order, (code, name, short, kind, start, full, regime, funding) in rows:
         yield (
             code,
             {
@@ -92,7 +93,7 @@ def catalogue_rows():
                 "deployment_months": full,
                 "regime": regime,
                 "funding_code": funding,
-                "order": order + 1,
+                "order": order,
             },
         )
 

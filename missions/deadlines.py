@@ -10,6 +10,12 @@ from projects.deadlines import Deadline
 from .checks import required_missions
 from .models import Mission
 
+# Mission field (months after the signature), deadline kind, label.
+LIMITS = [
+    ("start_months", "mission_start", "Démarrage de la mission"),
+    ("deployment_months", "mission_deployment", "Déploiement complet de la mission"),
+]
+
 
 def add_months(start: dt.date, months: int) -> dt.date:
     """De quantième à quantième (art. 641 CPC): same day number n months later, or the last
@@ -36,23 +42,15 @@ def deadlines(project, signature_date: dt.date | None = None) -> list[Deadline]:
     for mission in missions:
         if mission.pk not in required and mission.pk not in with_fiches:
             continue
-        if mission.start_months is not None:
-            items.append(
-                Deadline(
-                    date=add_months(signature_date, mission.start_months),
-                    label=f"Démarrage de la mission {mission.code} ({mission.short_name})",
-                    kind="mission_start",
-                    url=url,
+        for attribute, kind, label in LIMITS:
+            months = getattr(mission, attribute)
+            if months is not None:
+                items.append(
+                    Deadline(
+                        date=add_months(signature_date, months),
+                        label=f"{label} {mission.code} ({mission.short_name})",
+                        kind=kind,
+                        url=url,
+                    )
                 )
-            )
-        if mission.deployment_months is not None:
-            items.append(
-                Deadline(
-                    date=add_months(signature_date, mission.deployment_months),
-                    label=f"Déploiement complet de la mission {mission.code} "
-                    f"({mission.short_name})",
-                    kind="mission_deployment",
-                    url=url,
-                )
-            )
     return sorted(items, key=lambda d: (d.date, d.label))

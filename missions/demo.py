@@ -390,74 +390,66 @@ UZEGE = [
 ]
 
 
+# Texts of the fiche, "" when the data leaves them out.
+FICHE_TEXTS = [
+    "pilot_name",
+    "pilot_profession",
+    "pilot_contact",
+    "problems",
+    "objectives",
+    "target_public",
+    "milestones",
+    "means_logistic",
+    "means_digital",
+    "means_human",
+    "resources_available",
+    "obstacles",
+    "levers",
+]
+# The rows of a fiche: key in the data, model, fields of each tuple.
+ROWS = [
+    ("members", WorkingGroupMember, ("user", "name", "profession", "contact")),
+    ("sub_actions", SubAction, ("what", "who", "start_date", "end_date", "status")),
+    (
+        "indicators",
+        Indicator,
+        ("name", "kind", "baseline", "target", "unit", "source", "frequency", "drives_funding"),
+    ),
+]
+
+
+def _row_fields(values: tuple, names: tuple, users: dict) -> dict:
+    fields = dict(zip(names, values, strict=True))
+    if "user" in fields:
+        fields["user"] = users.get(fields["user"]) if fields["user"] else None
+    for name in ("baseline", "target"):
+        if fields.get(name) is not None:
+            fields[name] = Decimal(fields[name])
+    return fields
+
+
 def _fiche(project, number, mission, data, users, by):
-    pilot = users.get(data["pilot"]) if data.get("pilot") else None
     fiche, _ = Fiche.objects.update_or_create(
         project=project,
         number=number,
         defaults={
             "mission": mission,
             "title": data["title"],
-            "pilot": pilot,
-            "pilot_name": data.get("pilot_name", ""),
-            "pilot_profession": data.get("pilot_profession", ""),
-            "pilot_contact": data.get("pilot_contact", ""),
-            "problems": data.get("problems", ""),
-            "objectives": data.get("objectives", ""),
-            "target_public": data.get("target_public", ""),
+            "pilot": users.get(data["pilot"]) if data.get("pilot") else None,
+            **{name: data.get(name, "") for name in FICHE_TEXTS},
             "start_date": data.get("start"),
-            "milestones": data.get("milestones", ""),
             "end_date": data.get("end"),
-            "means_logistic": data.get("means_logistic", ""),
-            "means_digital": data.get("means_digital", ""),
-            "means_human": data.get("means_human", ""),
-            "resources_available": data.get("resources_available", ""),
-            "obstacles": data.get("obstacles", ""),
-            "levers": data.get("levers", ""),
             "budget": data.get("budget"),
             "updated_by": by,
         },
     )
-    rows = [
-        (
-            WorkingGroupMember,
-            [
-                {"user": users.get(u) if u else None, "name": n, "profession": p, "contact": c}
-                for u, n, p, c in data.get("members", [])
-            ],
-        ),
-        (
-            SubAction,
-            [
-                {"what": w, "who": who, "start_date": s, "end_date": e, "status": st}
-                for w, who, s, e, st in data.get("sub_actions", [])
-            ],
-        ),
-        (
-            Indicator,
-            [
-                {
-                    "name": name,
-                    "kind": kind,
-                    "baseline": Decimal(base) if base is not None else None,
-                    "target": Decimal(target) if target is not None else None,
-                    "unit": unit,
-                    "source": source,
-                    "frequency": frequency,
-                    "drives_funding": funding,
-                }
-                for name, kind, base, target, unit, source, frequency, funding in data.get(
-                    "indicators", []
-                )
-            ],
-        ),
-    ]
-    for model, items in rows:
-        for index, fields in enumerate(items, start=1):
+    for key, model, names in ROWS:
+        items = data.get(key, [])
+        for index, values in enumerate(items, start=1):
             model.objects.update_or_create(
                 fiche=fiche,
                 number=index,
-                defaults={**fields, "position": index, "updated_by": by},
+                defaults={**_row_fields(values, names, users), "position": index, "updated_by": by},
             )
         model.objects.filter(fiche=fiche, number__gt=len(items)).delete()
     return fiche

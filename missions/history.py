@@ -9,8 +9,7 @@ from diagnostics.models import Need
 
 from .models import Fiche, Indicator, Mission, SubAction, WorkingGroupMember
 
-INTERNAL = {"id", "version", "updated_at", "updated_by", "fiche", "project", "number"}
-INTERNAL |= {"created_at"}
+INTERNAL = {"id", "version", "updated_at", "updated_by", "fiche", "project", "number", "created_at"}
 ROW_MODELS = [
     (WorkingGroupMember, "Membre du groupe de travail"),
     (SubAction, "Sous-action"),

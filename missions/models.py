@@ -229,7 +229,7 @@ class Indicator(FicheRow):
     source = models.CharField("source des données", max_length=200, blank=True)
     frequency = models.CharField("fréquence de mesure", max_length=60, blank=True)
     # The result indicator of its mission that drives the variable ACI funding: at most one
-    # per mission and project (services.indicator_check_funding, under a lock of the project).
+    # per mission and project (services._check_funding_indicator, under a lock of the project).
     drives_funding = models.BooleanField("retenu pour la rémunération variable", default=False)
 
     history = HistoricalRecords()

@@ -64,6 +64,11 @@ def _lock_project(project: Project) -> None:
     Project.objects.select_for_update().filter(pk=project.pk).first()
 
 
+def _lock_fiche(fiche_id: int) -> None:
+    # Serialises the per-fiche sequence and positions of its rows.
+    Fiche.objects.select_for_update().filter(pk=fiche_id).first()
+
+
 def _check_funding_indicator(*, project_id: int, mission: Mission, indicator_pk=None) -> None:
     holder = (
         Indicator.objects.filter(
@@ -144,7 +149,7 @@ def _rows(fiche: Fiche, model: type[FicheRow]):
 def row_create(
     *, fiche: Fiche, model: type[FicheRow], by: User, fields: dict[str, Any]
 ) -> FicheRow:
-    Fiche.objects.select_for_update().filter(pk=fiche.pk).first()
+    _lock_fiche(fiche.pk)
     if model is Indicator and fields.get("drives_funding"):
         _lock_project(fiche.project)
         _check_funding_indicator(project_id=fiche.project_id, mission=fiche.mission)
@@ -181,7 +186,7 @@ def row_move(*, row: FicheRow, by: User, direction: str) -> None:
     The order is not typed content: moving keeps the rows' versions (a neighbour's open
     edit form stays valid) but is recorded in their history."""
     model = type(row)
-    Fiche.objects.select_for_update().filter(pk=row.fiche_id).first()
+    _lock_fiche(row.fiche_id)
     siblings = list(model.objects.filter(fiche_id=row.fiche_id).order_by("position", "number"))
     index = next((i for i, r in enumerate(siblings) if r.pk == row.pk), None)
     if index is None:

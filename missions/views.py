@@ -8,6 +8,7 @@ errors. Without JavaScript the same forms post and redirect back to the fiche.
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 import rules
 from django.contrib import messages
@@ -130,20 +131,14 @@ class FichePage:
         user = request.user
         self.can_edit = rules.has_perm("missions.change_fiche", user, fiche)
         self.can_delete = rules.has_perm("missions.delete_fiche", user, fiche)
-        self._members = None
-        self._missions = None
 
-    @property
+    @cached_property
     def members(self):
-        if self._members is None:
-            self._members = list(services.cpts_members(self.project)) if self.can_edit else []
-        return self._members
+        return list(services.cpts_members(self.project)) if self.can_edit else []
 
-    @property
+    @cached_property
     def missions(self):
-        if self._missions is None:
-            self._missions = list(Mission.objects.all())
-        return self._missions
+        return list(Mission.objects.all())
 
     def url(self, name, *args):
         return reverse(f"missions:{name}", args=[self.project.slug, self.fiche.number, *args])
@@ -250,6 +245,17 @@ def _respond(request, page: FichePage, partial: str, key: str, block: dict, stat
     return render(request, DETAIL, page.context(replace={key: block}), status=status)
 
 
+def _row_fragment(request, page: FichePage, item: dict, status: int):
+    return render(
+        request, f"{DETAIL}#fiche-row", page.base_context() | {"item": item}, status=status
+    )
+
+
+def _typed_fields(form) -> dict:
+    """What the user typed, without the version his form was based on."""
+    return {k: v for k, v in form.cleaned_data.items() if k != "version"}
+
+
 # --- Missions overview --------------------------------------------------------------------
 
 
@@ -275,6 +281,7 @@ def mission_list(request, slug):
         for mission in missions
     ]
     can_configure = rules.has_perm("missions.change_mission_settings", request.user, project)
+    avenant_2 = services.follows_avenant_2(project)
     return render(
         request,
         "missions/mission_list.html",
@@ -283,12 +290,10 @@ def mission_list(request, slug):
             "rows": rows,
             "gaps": deposit_gaps(project, fiches=fiches, missions=missions),
             "can_create": rules.has_perm("missions.add_fiche", request.user, project),
-            "settings_form": MissionSettingsForm(
-                initial={"follows_avenant_2": services.follows_avenant_2(project)}
-            )
+            "settings_form": MissionSettingsForm(initial={"follows_avenant_2": avenant_2})
             if can_configure
             else None,
-            "follows_avenant_2": services.follows_avenant_2(project),
+            "follows_avenant_2": avenant_2,
             "active": "missions",
         },
     )
@@ -297,8 +302,8 @@ def mission_list(request, slug):
 @require_http_methods(["GET", "POST"])
 def mission_settings_update(request, slug):
     project = get_project_for_user(request.user, slug, perm="missions.change_mission_settings")
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    if refused := _post_only(request):
+        return refused
     form = MissionSettingsForm(request.POST)
     form.is_valid()
     services.mission_settings_update(
@@ -343,22 +348,29 @@ def fiche_section(request, slug, number, section):
     if request.method == "GET":
         return _respond(request, page, "fiche-section", section, page.section(section))
     form = page.section_form(section, data=request.POST)
-    if not form.is_valid():
-        block = page.section(section, form=form)
-        return _respond(request, page, "fiche-section", section, block, status=422)
-    fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-    try:
-        updated = services.fiche_update(
-            fiche=fiche, by=request.user, version=form.cleaned_data["version"], fields=fields
-        )
-    except EditConflict as conflict:
-        form.rebase(conflict.current)
-        block = page.section(section, form=form, conflict=conflict_context(form, conflict.current))
-        return _respond(request, page, "fiche-section", section, block, status=409)
-    except services.FundingIndicatorTaken as error:
-        form.add_error("mission", str(error))
-        block = page.section(section, form=form)
-        return _respond(request, page, "fiche-section", section, block, status=422)
+    status, conflict = 422, None
+    if form.is_valid():
+        try:
+            updated = services.fiche_update(
+                fiche=fiche,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                fields=_typed_fields(form),
+            )
+        except EditConflict as error:
+            form.rebase(error.current)
+            status, conflict = 409, conflict_context(form, error.current)
+        except services.FundingIndicatorTaken as error:
+            form.add_error("mission", str(error))
+        else:
+            return _section_saved(request, page, section, form, updated)
+    block = page.section(section, form=form, conflict=conflict)
+    return _respond(request, page, "fiche-section", section, block, status=status)
+
+
+def _section_saved(request, page: FichePage, section: str, form, updated: Fiche):
+    """After a save: back to the fiche without JavaScript, else the fresh section."""
+    fiche = page.fiche
     if not request.htmx:
         messages.success(request, "Enregistré.")
         return redirect(f"{page.url('fiche-detail')}#section-{section}")
@@ -388,8 +400,8 @@ def fiche_delete(request, slug, number):
                 fiche=fiche, by=request.user, version=form.cleaned_data["version"]
             )
         except EditConflict as error:
-            form = FicheDeleteForm(initial={"version": error.current.version})
-            conflict = {"by": error.current.updated_by, "at": error.current.updated_at}
+            form.rebase(error.current)
+            conflict = conflict_context(form, error.current)
             status = 409
         else:
             messages.success(request, f"La fiche-action n° {fiche.number} est supprimée.")
@@ -463,18 +475,18 @@ def row_create(request, slug, number, kind):
     if refused := _post_only(request):
         return refused
     form = row_kind.form(request.POST, members=page.members)
-    if not form.is_valid():
-        return _rows_response(request, page, row_kind, new_form=form, status=422)
-    try:
-        services.row_create(
-            fiche=page.fiche, model=row_kind.model, by=request.user, fields=form.cleaned_data
-        )
-    except services.FundingIndicatorTaken as error:
-        form.add_error("drives_funding", str(error))
-        return _rows_response(request, page, row_kind, new_form=form, status=422)
-    if not request.htmx:
-        return redirect(f"{page.url('fiche-detail')}#rows-{row_kind.key}")
-    return _rows_response(request, page, row_kind, message="Ligne ajoutée.")
+    if form.is_valid():
+        try:
+            services.row_create(
+                fiche=page.fiche, model=row_kind.model, by=request.user, fields=form.cleaned_data
+            )
+        except services.FundingIndicatorTaken as error:
+            form.add_error("drives_funding", str(error))
+        else:
+            if not request.htmx:
+                return redirect(f"{page.url('fiche-detail')}#rows-{row_kind.key}")
+            return _rows_response(request, page, row_kind, message="Ligne ajoutée.")
+    return _rows_response(request, page, row_kind, new_form=form, status=422)
 
 
 @require_http_methods(["GET", "POST"])
@@ -485,10 +497,12 @@ def row_update(request, slug, number, kind, row):
     form = row_kind.form(request.POST, instance=instance, members=page.members, key=row)
     status, conflict, saved = 422, None, False
     if form.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             instance = services.row_update(
-                row=instance, by=request.user, version=form.cleaned_data["version"], fields=fields
+                row=instance,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                fields=_typed_fields(form),
             )
         except EditConflict as error:
             form.rebase(error.current)
@@ -503,8 +517,7 @@ def row_update(request, slug, number, kind, row):
             form, status, saved = None, 200, True
     block = page.row(row_kind, instance, form=form, conflict=conflict, saved=saved)
     if request.htmx:
-        context = page.base_context() | {"item": block}
-        return render(request, f"{DETAIL}#fiche-row", context, status=status)
+        return _row_fragment(request, page, block, status)
     replace = {row_kind.key: page.rows_block(row_kind)}
     replace[row_kind.key]["rows"] = [
         block if r["row"].pk == instance.pk else r for r in replace[row_kind.key]["rows"]
@@ -546,12 +559,7 @@ def row_delete(request, slug, number, kind, row):
         form = row_kind.form(instance=current, members=page.members, key=row)
         block = page.row(row_kind, current, form=form, conflict=conflict_context(form, current))
         if request.htmx:
-            response = render(
-                request,
-                f"{DETAIL}#fiche-row",
-                page.base_context() | {"item": block},
-                status=409,
-            )
+            response = _row_fragment(request, page, block, 409)
             return reswap(retarget(response, f"#row-{kind}-{row}"), "outerHTML")
         replace = {row_kind.key: page.rows_block(row_kind)}
         return render(request, DETAIL, page.context(replace=replace), status=409)
