@@ -51,18 +51,13 @@ def _environment() -> None:
     django.setup()
 
 
-# (page, URL builder, who opens it); `None` URLs are skipped with a note.
-def _pages(project, fiche_number: int) -> list[tuple[str, str | None, str, str]]:
-    from django.urls import NoReverseMatch, reverse
+# (page, URL, who opens it, note).
+def _pages(project, fiche_number: int) -> list[tuple[str, str, str, str]]:
+    from django.urls import reverse
 
     from bench.urls import FLOOR_PATH
 
     slug = project.slug
-    try:
-        followup = reverse("projects:followup", args=[slug])
-        followup_note = ""
-    except NoReverseMatch:
-        followup, followup_note = None, "projects:followup does not resolve yet"
     return [
         ("floor", f"/{FLOOR_PATH}", "coordinator", "base layout only (bench URLconf)"),
         ("help", reverse("help"), "coordinator", "/aide/: base layout and static text"),
@@ -95,7 +90,7 @@ def _pages(project, fiche_number: int) -> list[tuple[str, str | None, str, str]]
             "analyst_national",
             "national analyst",
         ),
-        ("followup", followup, "coordinator", followup_note),
+        ("followup", reverse("projects:followup", args=[slug]), "coordinator", ""),
     ]
 
 
@@ -205,9 +200,6 @@ def run(sizes: list[int], *, requests: int, warmup: int, prefix: str) -> tuple[l
         with override_settings(ROOT_URLCONF="bench.urls"):
             for page, url, who, note in _pages(project, fiche_number=1):
                 details["pages"].setdefault(page, {"url": url, "user": who, "note": note})
-                if url is None:
-                    print(f"   {page:18} skipped: {note}")
-                    continue
                 if who not in clients:
                     clients[who] = Client()
                     clients[who].force_login(

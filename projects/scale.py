@@ -129,6 +129,14 @@ PATHS = {
 _SUBMITTED = {s for s, path in PATHS.items() if len(path) >= 2}
 _DEPOSITED = {s for s, path in PATHS.items() if len(path) >= 4}
 _DECIDED = {State.VALIDATED, State.OPPOSED, State.CONTRACTED}
+# Who took each lifecycle action (the coordinator when not listed).
+ACTOR_OF_ACTION = {
+    "validate_intention": "reviewer",
+    "rework_intention": "reviewer",
+    "declare_incomplete": "reviewer",
+    "validate": "decider",
+    "oppose": "decider",
+}
 
 FIRST_NAMES = [
     "Camille", "Julien", "Sophie", "Karim", "Nadia", "Thomas", "Émilie", "Henri", "Claire",
@@ -307,12 +315,13 @@ def _ensure_review_bodies(prefix: str, departements, password_hash: str) -> dict
         [
             User(
                 email=email,
-                first_name=_person(1000 + n * 3 + len(role))[0],
-                last_name=_person(1000 + n * 3 + len(role))[1],
+                first_name=first,
+                last_name=last,
                 profession="Chargé(e) de mission" if role != Role.DECIDER else "Délégué(e)",
                 password=password_hash,
             )
             for email, _, role, n in people
+            for first, last in [_person(1000 + n * 3 + len(role))]
         ],
         ignore_conflicts=True,
         batch_size=ROWS_PER_INSERT,
@@ -461,6 +470,23 @@ STRUCTURES_KINDS = [
     ("Maison de santé pluriprofessionnelle de {place}", "MSP"),
     ("SSIAD de {place}", "SSIAD"),
 ]
+AVIS_QUESTIONS = ("missions", "diagnostic", "declinaison", "prs", "territoire")
+SATISFACTORY = {"judgement": "SATISFAISANT", "comment": ""}
+# Fiches per mission in each round of 25 (see _mission_sequence).
+MISSION_WEIGHTS = {"1a": 5, "1b": 4, "2": 5, "3": 4, "4": 3, "5": 2, "6": 2}
+# The expense lines of each budget table: (category, label, share of the part's resources);
+# the last line takes what the others leave.
+EXPENSE_SHARES = [
+    ("INDEMNITES", "Temps des professionnels", Decimal("0.4")),
+    ("SALAIRES", "Coordination et secrétariat", Decimal("0.35")),
+    ("MATERIEL", "Outils numériques et supports", Decimal("0.15")),
+    ("HONORAIRES", "Honoraires et formations", None),
+]
+# The deliberations of the ordinary general assembly: (text, for, against, abstentions).
+AG_DELIBERATIONS = [
+    ("Approbation des comptes et quitus au trésorier.", 30, 0, 2),
+    ("Adoption du budget prévisionnel.", 29, 1, 2),
+]
 BUREAU = ["PRESIDENT", "VICE_PRESIDENT", "SECRETAIRE", "TRESORIER", "MEMBRE", "MEMBRE", "MEMBRE"]
 
 
@@ -577,7 +603,7 @@ def _dates(spec: Spec, today: dt.date) -> dict:
         received = today - dt.timedelta(days=90 + (i * 7) % 120)
     if state in _DEPOSITED:
         letter = add_months(received, -10)
-    elif state in (State.REDACTION,):
+    elif state == State.REDACTION:
         letter = today - dt.timedelta(days=100 + (i * 11) % 200)
     else:
         letter = today - dt.timedelta(days=5 + i % 40)
@@ -627,7 +653,7 @@ def _build_batch(specs: list[Spec], ctx: _Context) -> None:
     )
     from diagnostics.models import Indicator as Figure
     from funding.calculator import size_tier
-    from funding.models import Budget, BudgetLine, Grant
+    from funding.models import Budget, BudgetLine, Grant, Side
     from governance.models import (
         Association,
         Attendance,
@@ -848,18 +874,18 @@ def _build_batch(specs: list[Spec], ctx: _Context) -> None:
             )
         if dates["signature"]:
             signature = dates["signature"]
-            contract = Contract(
-                project=project,
-                signature_date=signature,
-                bareme=ctx.funding.bareme_on(signature),
-                cpts_signed_date=signature - dt.timedelta(days=6),
-                cpam_signed_date=signature - dt.timedelta(days=3),
-                ars_signed_date=signature,
-                recorded_by=coordinator,
+            rows.add(
+                Contract(
+                    project=project,
+                    signature_date=signature,
+                    bareme=ctx.funding.bareme_on(signature),
+                    cpts_signed_date=signature - dt.timedelta(days=6),
+                    cpam_signed_date=signature - dt.timedelta(days=3),
+                    ars_signed_date=signature,
+                    annual_amount=spec.funding.total,  # the funding committed at the signature
+                    recorded_by=coordinator,
+                )
             )
-            if hasattr(contract, "annual_amount"):  # the funding committed at the signature
-                contract.annual_amount = spec.funding.total
-            rows.add(contract)
         actors = {
             "coordinator": coordinator,
             "reviewer": reviewers["reviewer"],
@@ -867,13 +893,7 @@ def _build_batch(specs: list[Spec], ctx: _Context) -> None:
         }
         for from_state, action in PATHS[state]:
             transition = TRANSITIONS[(from_state, action)]
-            who = {
-                "validate_intention": "reviewer",
-                "rework_intention": "reviewer",
-                "declare_incomplete": "reviewer",
-                "validate": "decider",
-                "oppose": "decider",
-            }.get(action, "coordinator")
+            who = ACTOR_OF_ACTION.get(action, "coordinator")
             to = (
                 transition.to
                 if not callable(transition.to)
@@ -918,29 +938,19 @@ def _build_batch(specs: list[Spec], ctx: _Context) -> None:
                 if state in _DECIDED or state == State.TACITLY_VALIDATED
                 else set(AvisBody.values[: spec.index % 4])
             )
+            author = {
+                AvisBody.ARS_DD: reviewers["reviewer"],
+                AvisBody.CPAM: reviewers["cpam"],
+                AvisBody.URPS: reviewers["urps"],
+            }
             for body in AvisBody.values:
                 done = body in submitted_bodies
-                by = {
-                    AvisBody.ARS_DD: reviewers["reviewer"],
-                    AvisBody.CPAM: reviewers["cpam"],
-                    AvisBody.URPS: reviewers["urps"],
-                }.get(body)
+                by = author.get(body)
                 rows.add(
                     Avis(
                         deposit=spec.deposit,
                         body=body,
-                        answers={
-                            key: {"judgement": "SATISFAISANT", "comment": ""}
-                            for key in (
-                                "missions",
-                                "diagnostic",
-                                "declinaison",
-                                "prs",
-                                "territoire",
-                            )
-                        }
-                        if done
-                        else {},
+                        answers={key: dict(SATISFACTORY) for key in AVIS_QUESTIONS} if done else {},
                         overall=Avis.Overall.FAVORABLE if done else "",
                         motivation="Projet cohérent avec le diagnostic." if done else "",
                         submitted_at=_aware(dates["received"] + dt.timedelta(days=30))
@@ -968,13 +978,14 @@ def _build_batch(specs: list[Spec], ctx: _Context) -> None:
 
     # Missions: fiches, then their rows, then the results of each contract year.
     codes = list(ctx.missions)
-    weights = {"1a": 5, "1b": 4, "2": 5, "3": 4, "4": 3, "5": 2, "6": 2}
     for spec in specs:
         project = projects[spec.slug]
         staff = users[spec.slug]
         base = spec.dates["signature"] or today + dt.timedelta(days=180)
         spec.fiches = []
-        for number, code in enumerate(_mission_sequence(codes, weights, spec.fiche_count), start=1):
+        for number, code in enumerate(
+            _mission_sequence(codes, MISSION_WEIGHTS, spec.fiche_count), start=1
+        ):
             template = ctx.templates.get(code) or CRISIS_FICHE
             pilot = staff["pilote1" if number % 2 else "pilote2"][0]
             start = base + dt.timedelta(days=30 * (number % 12))
@@ -1052,25 +1063,22 @@ def _build_batch(specs: list[Spec], ctx: _Context) -> None:
                         updated_by=coordinator,
                     )
                 )
+            # The first indicator: the template's result indicator, else a generic one.
             result = next(
-                (i for i in template.get("indicators", []) if i[1] == Indicator.Kind.RESULT), None
+                (i[:7] for i in template.get("indicators", []) if i[1] == Indicator.Kind.RESULT),
+                None,
+            ) or (
+                "Taux d'atteinte de l'objectif",
+                Indicator.Kind.RESULT,
+                "0",
+                "100",
+                "%",
+                "Tableau de bord",
+                "annuelle",
             )
             for position in range(1, INDICATORS_PER_FICHE + 1):
                 if position == 1:
-                    if result:
-                        name, kind, baseline, target, unit, source, frequency, _ = result
-                    else:
-                        name, baseline, target, unit = (
-                            "Taux d'atteinte de l'objectif",
-                            "0",
-                            "100",
-                            "%",
-                        )
-                        kind, source, frequency = (
-                            Indicator.Kind.RESULT,
-                            "Tableau de bord",
-                            "annuelle",
-                        )
+                    name, kind, baseline, target, unit, source, frequency = result
                     drives = fiche.mission.funding_code not in funded and fiche.mission.code != "6"
                     funded.add(fiche.mission.funding_code)
                 else:
@@ -1248,24 +1256,16 @@ def _build_batch(specs: list[Spec], ctx: _Context) -> None:
     rows.flush(CompositionRules, Mandate, Meeting, Partnership)
     for spec in specs:
         annual = spec.meetings[1]
-        rows.add(
-            Deliberation(
-                meeting=annual,
-                text="Approbation des comptes et quitus au trésorier.",
-                votes_for=30,
-                votes_against=0,
-                abstentions=2,
+        for text, votes_for, votes_against, abstentions in AG_DELIBERATIONS:
+            rows.add(
+                Deliberation(
+                    meeting=annual,
+                    text=text,
+                    votes_for=votes_for,
+                    votes_against=votes_against,
+                    abstentions=abstentions,
+                )
             )
-        )
-        rows.add(
-            Deliberation(
-                meeting=annual,
-                text="Adoption du budget prévisionnel.",
-                votes_for=29,
-                votes_against=1,
-                abstentions=2,
-            )
-        )
         for member in spec.members[:PERSONS]:
             absent = member.number % 10 == 0
             rows.add(
@@ -1334,26 +1334,32 @@ def _build_batch(specs: list[Spec], ctx: _Context) -> None:
                 "0.25"
             ) + funding.variable_total * Decimal("0.8")
             for year in range(1, 6):
-                rows.add(
-                    ContractPayment(
-                        project=project,
-                        year=year,
-                        kind=ContractPayment.Kind.START,
-                        paid_on=add_months(signature, 12 * (year - 1)) + dt.timedelta(days=15),
-                        amount=start_amount.quantize(Decimal("0.01")),
-                        reference=f"ACI-{spec.index:04d}-{year}-A",
-                        recorded_by=coordinator,
+                payments = [
+                    (
+                        ContractPayment.Kind.START,
+                        add_months(signature, 12 * (year - 1)) + dt.timedelta(days=15),
+                        start_amount,
+                        "A",
                     )
-                )
+                ]
                 if year <= years_done:
+                    payments.append(
+                        (
+                            ContractPayment.Kind.BALANCE,
+                            add_months(signature, 12 * year + 2) - dt.timedelta(days=5),
+                            balance,
+                            "S",
+                        )
+                    )
+                for kind, paid_on, amount, suffix in payments:
                     rows.add(
                         ContractPayment(
                             project=project,
                             year=year,
-                            kind=ContractPayment.Kind.BALANCE,
-                            paid_on=add_months(signature, 12 * year + 2) - dt.timedelta(days=5),
-                            amount=balance.quantize(Decimal("0.01")),
-                            reference=f"ACI-{spec.index:04d}-{year}-S",
+                            kind=kind,
+                            paid_on=paid_on,
+                            amount=amount.quantize(Decimal("0.01")),
+                            reference=f"ACI-{spec.index:04d}-{year}-{suffix}",
                             recorded_by=coordinator,
                         )
                     )
@@ -1362,29 +1368,23 @@ def _build_batch(specs: list[Spec], ctx: _Context) -> None:
         coordinator = users[spec.slug]["coordination"][0]
         number = 0
         for part, amount in _budget_parts(spec.funding, spec.budget.missions):
-            shares = [
-                ("INDEMNITES", "Temps des professionnels", Decimal("0.4")),
-                ("SALAIRES", "Coordination et secrétariat", Decimal("0.35")),
-                ("MATERIEL", "Outils numériques et supports", Decimal("0.15")),
-            ]
             spent = Decimal(0)
-            for category, label, share in shares:
-                value = (amount * share).quantize(Decimal("1"))
+            for category, label, share in EXPENSE_SHARES:
+                value = amount - spent if share is None else (amount * share).quantize(Decimal(1))
                 spent += value
                 number += 1
-                rows.add(_line(spec.budget, number, part, category, label, value, coordinator))
-            number += 1
-            rows.add(
-                _line(
-                    spec.budget,
-                    number,
-                    part,
-                    "HONORAIRES",
-                    "Honoraires et formations",
-                    amount - spent,
-                    coordinator,
+                rows.add(
+                    BudgetLine(
+                        budget=spec.budget,
+                        number=number,
+                        part=part,
+                        side=Side.EXPENSE,
+                        category=category,
+                        label=label,
+                        amount=value,
+                        updated_by=coordinator,
+                    )
                 )
-            )
     rows.flush(BudgetLine)
 
     ctx.counts["projects"] += len(specs)
@@ -1399,21 +1399,6 @@ def _budget_parts(funding, missions: list[str]) -> list[tuple[str, Decimal]]:
     for line in funding.lines:
         totals[line.mission or ""] += line.amount
     return [(part, totals[part]) for part in ["", *missions] if totals[part] > 0]
-
-
-def _line(budget, number, part, category, label, amount, by):
-    from funding.models import BudgetLine, Side
-
-    return BudgetLine(
-        budget=budget,
-        number=number,
-        part=part,
-        side=Side.EXPENSE,
-        category=category,
-        label=label,
-        amount=amount,
-        updated_by=by,
-    )
 
 
 # --- Entry points -------------------------------------------------------------------------
