@@ -10,7 +10,7 @@ from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 
 from . import services
-from .demo import demo_accounts
+from .demo_listing import demo_accounts
 from .forms import LoginForm, ProfileForm, RegisterForm, ResetForm
 from .models import Invitation, User
 

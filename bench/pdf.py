@@ -3,11 +3,11 @@
     python -m bench.pdf [--fiches 40] [--runs 3]
 
 The project (`scale-pdf`, shaped like the scale data: territory, diagnostic, fiches with their
-rows, governance, budget, under contract) is created once by `projects.scale.seed_project`.
+rows, governance, budget, under contract) is created once by `demo.scale.seed_project`.
 Two ways of producing the same PDF are measured, each in fresh processes (so that the memory
 peak of one run is not the leftover of another):
 
-- pipeline: `projects.documents.render_html` (reading the database and rendering the
+- pipeline: `lifecycle.documents.render_html` (reading the database and rendering the
   templates) then `cpts_portal.lib.pdf.render` (WeasyPrint), as the Celery task does;
 - weasyprint: `cpts_portal.lib.pdf.render` alone on the HTML the pipeline built.
 
@@ -57,7 +57,7 @@ def child(mode: str, html_path: Path, trace: bool) -> dict:
     import weasyprint  # noqa: F401 - imported before the clock, in both modes
 
     from cpts_portal.lib import pdf
-    from projects.documents import render_html
+    from lifecycle.documents import render_html
     from projects.models import Document, Project
 
     project = Project.objects.select_related("organisation").get(slug=SLUG)
@@ -99,8 +99,8 @@ def _spawn(mode: str, html_path: Path, *, trace: bool = False) -> dict:
 
 def run(*, fiches: int, runs: int) -> dict:
     _setup()
-    from projects import scale
-    from projects.documents import render_html
+    from demo import scale
+    from lifecycle.documents import render_html
     from projects.models import Document
 
     project = scale.seed_project(SLUG, fiches=fiches)

@@ -3,7 +3,7 @@
     python -m bench.run [--sizes 15 1500] [--requests 100] [--warmup 10]
 
 The scale data of the prefix is removed first; then for each size, in increasing order,
-`projects.scale.seed_scale` brings the database to that number of CPTS and each page is
+`demo.scale.seed_scale` brings the database to that number of CPTS and each page is
 requested through Django's test client by the kind of user who opens it in real life: the
 coordinator, the bureau member, the DD ARS reviewer of the project's département, the
 regional and the national analyst. The project measured is always `scale-0001` (under
@@ -61,7 +61,7 @@ def _pages(project, fiche_number: int) -> list[tuple[str, str, str, str]]:
     return [
         ("floor", f"/{FLOOR_PATH}", "coordinator", "base layout only (bench URLconf)"),
         ("help", reverse("help"), "coordinator", "/aide/: base layout and static text"),
-        ("workspace", reverse("projects:project-detail", args=[slug]), "coordinator", ""),
+        ("workspace", reverse("lifecycle:project-detail", args=[slug]), "coordinator", ""),
         (
             "fiche",
             reverse("missions:fiche-detail", args=[slug, fiche_number]),
@@ -73,24 +73,24 @@ def _pages(project, fiche_number: int) -> list[tuple[str, str, str, str]]:
         ("budget", reverse("funding:budget-detail", args=[slug]), "coordinator", ""),
         (
             "review_queue",
-            reverse("projects:review-queue"),
+            reverse("lifecycle:review-queue"),
             "reviewer",
             "DD ARS reviewer of the project's département",
         ),
-        ("deadlines", reverse("projects:deadlines", args=[slug]), "bureau", ""),
+        ("deadlines", reverse("lifecycle:deadlines", args=[slug]), "bureau", ""),
         (
             "analyst_region",
-            reverse("projects:analyst-overview"),
+            reverse("lifecycle:analyst-overview"),
             "analyst_region",
             "analyst of the project's region",
         ),
         (
             "analyst_national",
-            reverse("projects:analyst-overview"),
+            reverse("lifecycle:analyst-overview"),
             "analyst_national",
             "national analyst",
         ),
-        ("followup", reverse("projects:followup", args=[slug]), "coordinator", ""),
+        ("followup", reverse("lifecycle:followup", args=[slug]), "coordinator", ""),
     ]
 
 
@@ -171,7 +171,7 @@ def measure(targets: dict, *, requests: int, warmup: int) -> dict:
 def run(sizes: list[int], *, requests: int, warmup: int, prefix: str) -> tuple[list, dict]:
     from django.test import Client, override_settings
 
-    from projects import scale
+    from demo import scale
     from projects.models import Project
 
     results, details = [], {"sizes": {}, "pages": {}}

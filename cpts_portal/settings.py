@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     "missions",
     "governance",
     "funding",
+    # Lifecycle layer: the only code that reads across the domain apps
+    "lifecycle",
+    # Demo data and national-scale seeding, imported by nothing
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -230,7 +234,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Records the tacit validations due and sends the review reminders; idempotent.
     "review-daily": {
-        "task": "projects.review_daily",
+        "task": "lifecycle.review_daily",
         "schedule": crontab(hour=6, minute=30),
     },
 }

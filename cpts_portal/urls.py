@@ -2,17 +2,17 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from projects import views as project_views
+from lifecycle import views as lifecycle_views
 
 admin.site.site_header = "CPTS Portal — administration"
 admin.site.site_title = "CPTS Portal"
 
 urlpatterns = [
-    path("", project_views.home, name="home"),
+    path("", lifecycle_views.home, name="home"),
     path("aide/", TemplateView.as_view(template_name="help.html"), name="help"),
     path("compte/", include("accounts.urls")),
     path("organisations/", include("accounts.team_urls")),
-    path("", include("projects.urls")),
+    path("", include("lifecycle.urls")),
     path("", include("diagnostics.urls")),
     path("", include("missions.urls")),
     path("", include("governance.urls")),

@@ -1,11 +1,11 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import DiagnosticSection, Indicator, Need, Territory, TerritoryChange
+from .models import DiagnosticFigure, DiagnosticSection, Need, Territory, TerritoryChange
 
 
 class IndicatorInline(admin.TabularInline):
-    model = Indicator
+    model = DiagnosticFigure
     extra = 0
 
 

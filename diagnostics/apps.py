@@ -1,13 +1,13 @@
 from django.apps import AppConfig
 
+from projects.sections import Section, register
+
 
 class DiagnosticsConfig(AppConfig):
     name = "diagnostics"
     verbose_name = "Territoire et diagnostic"
 
     def ready(self):
-        from projects.sections import Section, register
-
         register(
             Section(
                 "territoire",

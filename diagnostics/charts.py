@@ -14,7 +14,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .formatting import format_value
-from .models import Indicator
+from .models import DiagnosticFigure
 
 TERRITORY_COLOUR = "#1f5f8b"
 COMPARISON_COLOUR = "#b5651d"
@@ -92,12 +92,12 @@ def _pair_rows(rows: list[tuple[str, Decimal, Decimal, str]], *, shared_scale: b
     return body, y
 
 
-def comparison_chart(indicators: list[Indicator]) -> SafeString:
+def comparison_chart(indicators: list[DiagnosticFigure]) -> SafeString:
     """Territory vs département/France for the indicators that have a comparison value."""
     compared = [
         i
         for i in indicators
-        if i.comparison_value is not None and i.kind == Indicator.Kind.INDICATOR
+        if i.comparison_value is not None and i.kind == DiagnosticFigure.Kind.INDICATOR
     ]
     if not compared:
         return mark_safe("")  # noqa: S308 - empty
@@ -121,9 +121,9 @@ def comparison_chart(indicators: list[Indicator]) -> SafeString:
     return _svg(f"Territoire comparé à : {comparison}", desc, y + 4, body)
 
 
-def age_chart(indicators: list[Indicator]) -> SafeString:
+def age_chart(indicators: list[DiagnosticFigure]) -> SafeString:
     """Population by age bracket, territory vs comparison, on one shared scale."""
-    brackets = [i for i in indicators if i.kind == Indicator.Kind.AGE_BRACKET]
+    brackets = [i for i in indicators if i.kind == DiagnosticFigure.Kind.AGE_BRACKET]
     if not brackets:
         return mark_safe("")  # noqa: S308 - empty
     scopes = sorted({i.comparison_label for i in brackets if i.comparison_label})

@@ -1,6 +1,6 @@
 """What the deposit of the projet de santé still lacks from the territory and the diagnostic."""
 
-from .models import DiagnosticSection, Indicator, Need
+from .models import DiagnosticFigure, DiagnosticSection, Need
 from .territory import territory_communes
 
 Key = DiagnosticSection.Key
@@ -23,7 +23,9 @@ def deposit_gaps(project) -> list[str]:
         .exclude(text="")
         .values_list("key", flat=True)
     ) | set(
-        Indicator.objects.filter(section__project=project).values_list("section__key", flat=True)
+        DiagnosticFigure.objects.filter(section__project=project).values_list(
+            "section__key", flat=True
+        )
     )
     for key in ESSENTIAL_SECTIONS:
         if key not in filled:

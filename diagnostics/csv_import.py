@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from .models import Indicator
+from .models import DiagnosticFigure
 
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 2000
@@ -53,12 +53,12 @@ LABELS = {
     "source": "source",
 }
 KINDS = {
-    "indicateur": Indicator.Kind.INDICATOR,
-    "": Indicator.Kind.INDICATOR,
-    "tranche d'age": Indicator.Kind.AGE_BRACKET,
-    "tranche dage": Indicator.Kind.AGE_BRACKET,
-    "age": Indicator.Kind.AGE_BRACKET,
-    "tranche": Indicator.Kind.AGE_BRACKET,
+    "indicateur": DiagnosticFigure.Kind.INDICATOR,
+    "": DiagnosticFigure.Kind.INDICATOR,
+    "tranche d'age": DiagnosticFigure.Kind.AGE_BRACKET,
+    "tranche dage": DiagnosticFigure.Kind.AGE_BRACKET,
+    "age": DiagnosticFigure.Kind.AGE_BRACKET,
+    "tranche": DiagnosticFigure.Kind.AGE_BRACKET,
 }
 MAX_LENGTHS = {"label": 200, "area": 120, "unit": 40, "source": 200, "comparison_label": 80}
 
@@ -201,7 +201,7 @@ def _check_row(line: int, cells: dict[str, str], today: dt.date) -> ParsedRow:
             f"le type « {cells.get('kind', '').strip()} » est inconnu "
             "(« indicateur » ou « tranche d'âge »)."
         )
-    row.values["kind"] = kind or Indicator.Kind.INDICATOR
+    row.values["kind"] = kind or DiagnosticFigure.Kind.INDICATOR
     if errors:
         row.values = {}
     return row

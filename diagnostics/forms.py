@@ -6,7 +6,7 @@ from django import forms
 from cpts_portal.lib.versioning import VersionedFormMixin
 
 from .csv_import import parse_number
-from .models import DiagnosticSection, Indicator, Need
+from .models import DiagnosticFigure, DiagnosticSection, Need
 
 
 class SearchForm(forms.Form):
@@ -81,7 +81,7 @@ class _RowForm(forms.Form):
 class IndicatorForm(_RowForm):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     kind = forms.ChoiceField(
-        label="Type", choices=Indicator.Kind.choices, initial=Indicator.Kind.INDICATOR
+        label="Type", choices=DiagnosticFigure.Kind.choices, initial=DiagnosticFigure.Kind.INDICATOR
     )
     label = forms.CharField(label="Indicateur", max_length=200)
     area = forms.CharField(label="Zone", max_length=120, required=False)

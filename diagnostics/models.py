@@ -153,7 +153,7 @@ class DiagnosticSection(Versioned):
         return list(self.Key.values).index(self.key)
 
 
-class Indicator(models.Model):
+class DiagnosticFigure(models.Model):
     """A figure of the diagnostic: value for the territory, and a reference to compare."""
 
     class Kind(models.TextChoices):

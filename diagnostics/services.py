@@ -14,7 +14,14 @@ from geo.models import Commune, Departement, Epci
 from geo.population import overlapping_levels, total_population
 
 from .formatting import indicator_line
-from .models import DiagnosticSection, Indicator, Need, Territory, TerritoryChange, TerritoryCommune
+from .models import (
+    DiagnosticFigure,
+    DiagnosticSection,
+    Need,
+    Territory,
+    TerritoryChange,
+    TerritoryCommune,
+)
 
 Action = TerritoryChange.Action
 
@@ -210,7 +217,7 @@ def _sync_indicators(section: DiagnosticSection, rows: list[Row]) -> None:
         if row.delete:
             continue
         if indicator is None:
-            indicator = Indicator(section=section)
+            indicator = DiagnosticFigure(section=section)
         for name in INDICATOR_FIELDS:
             setattr(indicator, name, row.values.get(name, getattr(indicator, name)))
         indicator.position = position
@@ -287,7 +294,7 @@ def _save_section(section: DiagnosticSection, *, by, fields: dict, reason: str =
 
 @dataclass
 class ImportRow:
-    """A parsed CSV row (values ready for an Indicator) and its line number in the file."""
+    """A parsed CSV row (values ready for an DiagnosticFigure) and its line number in the file."""
 
     line: int
     values: dict
@@ -304,7 +311,7 @@ def import_matches(section: DiagnosticSection, rows: list[dict]) -> list[int | N
     return [existing.get(_match_key(values)) for values in rows]
 
 
-def vars_of(indicator: Indicator) -> dict:
+def vars_of(indicator: DiagnosticFigure) -> dict:
     return {name: getattr(indicator, name) for name in INDICATOR_FIELDS}
 
 
@@ -316,7 +323,7 @@ def indicators_import(*, section: DiagnosticSection, rows: list[dict], by, filen
     matches = import_matches(section, rows)
     position = section.indicators.count()
     for values, pk in zip(rows, matches, strict=True):
-        indicator = Indicator.objects.get(pk=pk) if pk else Indicator(section=section)
+        indicator = DiagnosticFigure.objects.get(pk=pk) if pk else DiagnosticFigure(section=section)
         for name in INDICATOR_FIELDS:
             value = values.get(name, "")
             if name in ("value", "comparison_value") and value not in ("", None):

@@ -28,8 +28,8 @@ from .forms import (
 )
 from .models import (
     STALE_AFTER_YEARS,
+    DiagnosticFigure,
     DiagnosticSection,
-    Indicator,
     Need,
     Territory,
     TerritoryChange,
@@ -269,7 +269,7 @@ def _section_item(project, key, section, indicators, needs) -> dict:
 
 def _section_items(project, only: str | None = None) -> list[dict]:
     sections = DiagnosticSection.objects.filter(project=project).select_related("updated_by")
-    indicators = Indicator.objects.filter(section__project=project)
+    indicators = DiagnosticFigure.objects.filter(section__project=project)
     if only:
         sections, indicators = sections.filter(key=only), indicators.filter(section__key=only)
     by_key = {s.key: s for s in sections}

@@ -1,13 +1,13 @@
 from django.apps import AppConfig
 
+from projects.sections import Section, register
+
 
 class FundingConfig(AppConfig):
     name = "funding"
     verbose_name = "Financement ACI et budget"
 
     def ready(self):
-        from projects.sections import Section, register
-
         register(
             Section(
                 "financement",

@@ -13,12 +13,12 @@ from . import calculator
 from .models import (
     EXPENSE_CATEGORIES,
     GENERAL_PART,
+    AciMission,
     Budget,
     BudgetLine,
     Category,
     Component,
     Grant,
-    Mission,
     Side,
 )
 from .territory import territory_population
@@ -126,8 +126,8 @@ class BudgetView:
 def part_title(part: str) -> str:
     if part == GENERAL_PART:
         return GENERAL_TITLE
-    labels = dict(Mission.choices)
-    return f"Mission — {labels.get(part, part)}"
+    labels = dict(AciMission.choices)
+    return f"AciMission — {labels.get(part, part)}"
 
 
 def budget_population(budget: Budget) -> tuple[int | None, bool]:

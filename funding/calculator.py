@@ -131,9 +131,9 @@ class Payment:
 
 
 def mission_labels() -> dict[str, str]:
-    from .models import Mission
+    from .models import AciMission
 
-    return dict(Mission.choices)
+    return dict(AciMission.choices)
 
 
 def get_bareme(bareme=None, *, on: dt.date | None = None):

@@ -65,7 +65,7 @@ def simulation_xlsx(simulation: Simulation, *, title: str) -> bytes:
         f"Barème {funding.bareme} — population {funding.population} habitants — "
         f"taille {funding.tier}"
     )
-    _header(sheet, 4, ["Ligne", "Mission", "Montant du barème", "Taux d'atteinte", "Montant"])
+    _header(sheet, 4, ["Ligne", "AciMission", "Montant du barème", "Taux d'atteinte", "Montant"])
     row = 5
     labels = dict(_mission_labels())
     for line in funding.lines:
@@ -128,9 +128,9 @@ def simulation_xlsx(simulation: Simulation, *, title: str) -> bytes:
 
 
 def _mission_labels():
-    from .models import Mission
+    from .models import AciMission
 
-    return Mission.choices
+    return AciMission.choices
 
 
 def budget_xlsx(view: BudgetView, *, title: str) -> bytes:
@@ -231,7 +231,7 @@ SIMULATION_PDF_TEMPLATE = "funding/simulation_pdf.html"
 
 def simulation_pdf_context(simulation: Simulation, *, project=None) -> dict:
     """What SIMULATION_PDF_TEMPLATE prints: the same for the simulator's PDF (rendered at
-    once, no project) and for a project's document (rendered by Celery, projects.documents)."""
+    once, no project) and for a project's document (rendered by Celery, lifecycle.documents)."""
     title = "Simulation du financement ACI"
     return {
         "title": f"{title} — {project.name}" if project else title,

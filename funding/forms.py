@@ -11,11 +11,11 @@ from . import calculator
 from .models import (
     EDITABLE_RESOURCE_CATEGORIES,
     EXPENSE_CATEGORIES,
+    AciMission,
     Budget,
     BudgetLine,
     Category,
     Grant,
-    Mission,
 )
 
 SPACES = (" ", "\u00a0", "\u202f", "€")
@@ -70,7 +70,7 @@ class SimulationForm(forms.Form):
     )
     missions = forms.MultipleChoiceField(
         label="Missions",
-        choices=Mission.choices,
+        choices=AciMission.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -90,7 +90,7 @@ class SimulationForm(forms.Form):
         self.fields["bareme"].choices = [("", "Le plus récent")] + [
             (b.name, f"{b.name} (en vigueur au {b.effective_date:%d/%m/%Y})") for b in baremes
         ]
-        for code, label in Mission.choices:
+        for code, label in AciMission.choices:
             self.fields[f"taux_{code}"] = RateField(
                 label=f"Taux d'atteinte — {label} (%)",
                 widget=forms.NumberInput(attrs={"step": "any", "min": 0, "max": 100}),
@@ -108,7 +108,7 @@ class SimulationForm(forms.Form):
 class BudgetSettingsForm(VersionedFormMixin, forms.ModelForm):
     missions = forms.MultipleChoiceField(
         label="Missions contractualisées",
-        choices=Mission.choices,
+        choices=AciMission.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

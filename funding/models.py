@@ -12,7 +12,7 @@ from cpts_portal.lib.versioning import Versioned
 AMOUNT = {"max_digits": 12, "decimal_places": 2}
 
 
-class Mission(models.TextChoices):
+class AciMission(models.TextChoices):
     """The funding lines of the ACI missions (missions 1a and 1b share `acces_soins`)."""
 
     ACCES_SOINS = "acces_soins", "Accès aux soins (missions 1a et 1b)"
@@ -23,7 +23,7 @@ class Mission(models.TextChoices):
     CRISE = "crise", "Réponse aux crises sanitaires graves (mission 6)"
 
 
-SOCLE_2019 = [Mission.ACCES_SOINS, Mission.PARCOURS, Mission.PREVENTION]
+SOCLE_2019 = [AciMission.ACCES_SOINS, AciMission.PARCOURS, AciMission.PREVENTION]
 
 
 class Component(models.TextChoices):
@@ -102,7 +102,7 @@ class BaremeLine(models.Model):
     bareme = models.ForeignKey(Bareme, on_delete=models.CASCADE, related_name="lines")
     component = models.CharField("ligne", max_length=30, choices=Component.choices)
     mission = models.CharField(
-        "mission", max_length=20, choices=Mission.choices, blank=True, default=""
+        "mission", max_length=20, choices=AciMission.choices, blank=True, default=""
     )
     amount_tier1 = models.DecimalField("taille 1", **AMOUNT, validators=[MinValueValidator(0)])
     amount_tier2 = models.DecimalField("taille 2", **AMOUNT, validators=[MinValueValidator(0)])

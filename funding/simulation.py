@@ -80,13 +80,13 @@ def simulate(
 
 def simulation_params(form) -> dict:
     """The parameters of a valid SimulationForm, as JSON."""
-    from .models import Mission
+    from .models import AciMission
 
     data = form.cleaned_data
     chosen = set(data["missions"])
     return {
         "population": data["population"],
-        "missions": [code for code in Mission.values if code in chosen],
+        "missions": [code for code in AciMission.values if code in chosen],
         "snp_orientation": bool(data["snp_orientation"]),
         "attainment": {code: str(rate) for code, rate in sorted(form.attainment().items())},
         "bareme": data["bareme"] or "",
@@ -144,14 +144,14 @@ def project_defaults(project) -> dict:
 def project_params(project) -> dict:
     """The parameters of the project's simulation from its own data, as the project's
     simulator page starts (socle missions when none is chosen, results at 100 %)."""
-    from .models import SOCLE_2019, Mission
+    from .models import SOCLE_2019, AciMission
 
     defaults = project_defaults(project)
     chosen = set(defaults.get("missions") or SOCLE_2019)
     signed = defaults.get("signature_date")
     return {
         "population": defaults.get("population") or 0,
-        "missions": [code for code in Mission.values if code in chosen],
+        "missions": [code for code in AciMission.values if code in chosen],
         "snp_orientation": bool(defaults.get("snp_orientation")),
         "attainment": {},
         # A signed contract keeps the barème in force at its signature.

@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cpts_portal.lib.versioning import EditConflict, conflict_context, history_entries
-from projects.access import get_project_for_user, grant_for, projects_for_user
+from projects.access import access_for, get_project_for_user, projects_for_user
 
 from . import calculator, exports, services
 from .budget import budget_population, budget_view
@@ -27,7 +27,7 @@ from .forms import (
     SimulationForm,
     VersionOnlyForm,
 )
-from .models import GENERAL_PART, SOCLE_2019, Bareme, Budget, BudgetLine, Grant, Mission
+from .models import GENERAL_PART, SOCLE_2019, AciMission, Bareme, Budget, BudgetLine, Grant
 from .simulation import project_defaults, simulate
 
 VIEW = "funding.view_budget"
@@ -93,8 +93,8 @@ def _simulation_context(request, project=None) -> dict:
         "project": project,
         "query": query,
         "tier_bounds": calculator.TIER_UPPER_BOUNDS,
-        "mission_labels": dict(Mission.choices),
-        "rate_fields": [form[f"taux_{code}"] for code, _ in Mission.choices],
+        "mission_labels": dict(AciMission.choices),
+        "rate_fields": [form[f"taux_{code}"] for code, _ in AciMission.choices],
     }
 
 
@@ -122,7 +122,7 @@ def project_simulator(request, slug):
     project = get_project_for_user(request.user, slug, perm=VIEW)
     context = _simulation_context(request, project)
     # The CPTS's people get the project's PDF from the documents (rendered by Celery).
-    context["can_request_pdf"] = bool(grant_for(request.user, project).cpts_role)
+    context["can_request_pdf"] = bool(access_for(request.user, project).cpts_role)
     return render(request, "funding/simulator.html", context)
 
 

@@ -1,6 +1,6 @@
 """What the governance still lacks before the projet de santé can be deposited."""
 
-from .models import Association, Document, Instance, Mandate, Office
+from .models import Association, GovernanceDocument, Instance, Mandate, Office
 
 REQUIRED_OFFICES = [
     (Office.PRESIDENT, "Le bureau n'a pas de président."),
@@ -16,7 +16,9 @@ def deposit_gaps(project) -> list[str]:
         gaps.append("L'association porteuse de la CPTS n'est pas enregistrée.")
     elif not association.rna:
         gaps.append("Le numéro RNA de l'association n'est pas renseigné.")
-    if not Document.objects.filter(project=project, kind=Document.Kind.STATUTS).exists():
+    if not GovernanceDocument.objects.filter(
+        project=project, kind=GovernanceDocument.Kind.STATUTS
+    ).exists():
         gaps.append("Les statuts de l'association ne sont pas déposés.")
     bureau = Instance.objects.filter(project=project, kind=Instance.Kind.BUREAU).first()
     if bureau is None:

@@ -9,8 +9,8 @@ from .models import (
     INFORMATION_SYSTEM_FIELDS,
     Association,
     CompositionRules,
-    Decision,
-    Document,
+    Deliberation,
+    GovernanceDocument,
     Indemnity,
     InformationSystem,
     Instance,
@@ -267,7 +267,7 @@ class MinutesForm(VersionedFormMixin, forms.ModelForm):
 
 class DecisionForm(forms.ModelForm):
     class Meta:
-        model = Decision
+        model = Deliberation
         fields = ["text", "votes_for", "votes_against", "abstentions"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
@@ -278,7 +278,7 @@ class DocumentForm(forms.ModelForm):
     )
 
     class Meta:
-        model = Document
+        model = GovernanceDocument
         fields = ["kind", "title", "version_label", "adopted_date"]
         widgets = {"adopted_date": DATE}
 
@@ -300,7 +300,7 @@ class PartnershipForm(forms.ModelForm):
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["document"].queryset = Document.objects.filter(project=project)
+        self.fields["document"].queryset = GovernanceDocument.objects.filter(project=project)
 
 
 class IndemnityForm(forms.ModelForm):

@@ -195,7 +195,7 @@ def document_path(instance, filename: str) -> str:
     return f"governance/{uuid.uuid4().hex}/{uuid.uuid4().hex}{suffix}"
 
 
-class Document(models.Model):
+class GovernanceDocument(models.Model):
     class Kind(models.TextChoices):
         STATUTS = "STATUTS", "statuts"
         REGLEMENT = "REGLEMENT", "règlement intérieur"
@@ -489,7 +489,7 @@ class Meeting(Versioned):
     agenda = models.TextField("ordre du jour", blank=True)
     minutes = models.TextField("compte rendu", blank=True)
     minutes_document = models.ForeignKey(
-        Document,
+        GovernanceDocument,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -549,7 +549,7 @@ class Attendance(models.Model):
         return f"{self.member} — {self.get_status_display()}"
 
 
-class Decision(models.Model):
+class Deliberation(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
     text = models.TextField("délibération")
     votes_for = models.PositiveIntegerField("pour", default=0)
@@ -577,7 +577,7 @@ class Partnership(models.Model):
     start_date = models.DateField("début", null=True, blank=True)
     end_date = models.DateField("fin", null=True, blank=True)
     document = models.ForeignKey(
-        Document,
+        GovernanceDocument,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

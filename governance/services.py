@@ -12,8 +12,8 @@ from .models import (
     Association,
     Attendance,
     CompositionRules,
-    Decision,
-    Document,
+    Deliberation,
+    GovernanceDocument,
     Indemnity,
     InformationSystem,
     Instance,
@@ -192,8 +192,8 @@ def attendance_record(
     )
 
 
-def decision_create(*, meeting: Meeting, fields: dict) -> Decision:
-    return Decision.objects.create(meeting=meeting, **fields)
+def decision_create(*, meeting: Meeting, fields: dict) -> Deliberation:
+    return Deliberation.objects.create(meeting=meeting, **fields)
 
 
 # --- Documents, partnerships, indemnities --------------------------------------------------
@@ -202,12 +202,12 @@ def decision_create(*, meeting: Meeting, fields: dict) -> Decision:
 @transaction.atomic
 def document_create(
     *, project: Project, by, upload, checked, fields: dict, meeting: Meeting | None = None
-) -> Document:
+) -> GovernanceDocument:
     """Store an upload already checked by cpts_portal.lib.uploads.check_upload (`checked`); the
     minutes of `meeting` when given."""
-    document = Document(
+    document = GovernanceDocument(
         project=project,
-        number=next_number(Document, project),
+        number=next_number(GovernanceDocument, project),
         original_name=upload.name[:200],
         content_type=checked.content_type,
         size=upload.size,

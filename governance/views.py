@@ -47,7 +47,7 @@ from .models import (
     Association,
     Attendance,
     CompositionRules,
-    Document,
+    GovernanceDocument,
     Indemnity,
     InformationSystem,
     Instance,
@@ -175,7 +175,7 @@ def overview(request, slug):
     instances = Instance.objects.filter(project=project).annotate(
         seats=Count("mandates", filter=Q(mandates__in=Mandate.objects.current()))
     )
-    documents = Document.objects.filter(project=project).select_related("uploaded_by")
+    documents = GovernanceDocument.objects.filter(project=project).select_related("uploaded_by")
     context = _context(
         request,
         project,
@@ -746,7 +746,7 @@ def document_upload(request, slug):
     meeting_number = _int(request.GET.get("reunion"))
     if meeting_number:
         meeting = _meeting(project, meeting_number)
-        form.initial.setdefault("kind", Document.Kind.MINUTES)
+        form.initial.setdefault("kind", GovernanceDocument.Kind.MINUTES)
     if request.method == "POST":
         if form.is_valid():
             fields = {name: form.cleaned_data[name] for name in DocumentForm.Meta.fields}
@@ -779,7 +779,7 @@ def document_upload(request, slug):
 @require_GET
 def document_download(request, slug, number):
     project = _read(request, slug)
-    document = get_object_or_404(Document, project=project, number=number)
+    document = get_object_or_404(GovernanceDocument, project=project, number=number)
     try:
         with document.file.open("rb") as handle:
             content = handle.read()

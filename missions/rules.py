@@ -2,7 +2,7 @@
 
 import rules
 
-from projects.access import grant_for
+from projects.access import access_for
 from projects.rules import is_coordinator
 
 
@@ -17,7 +17,7 @@ def is_fiche_pilot(user, fiche):
     return (
         fiche.pilot_id is not None
         and fiche.pilot_id == user.pk
-        and grant_for(user, fiche.project).cpts_role is not None
+        and access_for(user, fiche.project).cpts_role is not None
     )
 
 

@@ -21,7 +21,7 @@ Scope = Organisation.Scope
 
 
 @dataclass(frozen=True)
-class Grant:
+class ProjectAccess:
     """What one user holds on one project."""
 
     cpts_role: str | None = None
@@ -102,9 +102,9 @@ def analysable_projects(user) -> QuerySet[Project]:
     return Project.objects.filter(condition)
 
 
-def grant_for(user, project: Project) -> Grant:
+def access_for(user, project: Project) -> ProjectAccess:
     if not user.is_authenticated or not user.is_active:
-        return Grant()
+        return ProjectAccess()
     cache = project.__dict__.setdefault("_grants", {})
     if user.pk in cache:
         return cache[user.pk]
@@ -122,7 +122,7 @@ def grant_for(user, project: Project) -> Grant:
             review_kinds.add(organisation.kind)
         elif membership.role == Role.ANALYST and _in_scope(organisation, project):
             analyst = True
-    grant = Grant(
+    grant = ProjectAccess(
         cpts_role=cpts_role,
         review_roles=frozenset(review_roles),
         review_kinds=frozenset(review_kinds),
@@ -171,7 +171,7 @@ def get_review_for_user(user, slug: str):
     deposit = current_deposit(project)
     if deposit is None:
         raise Http404("Aucun dépôt.")
-    grant = grant_for(user, project)
+    grant = access_for(user, project)
     if grant.review_roles:
         return project, deposit, grant
     if hasattr(deposit, "decision") or project.state in ("VALIDATED", "OPPOSED", "CONTRACTED"):

@@ -6,7 +6,7 @@ from cpts_portal.lib.versioning import Versioned
 
 
 class State(models.TextChoices):
-    """The lifecycle states (projects/lifecycle.py moves a project between them)."""
+    """The lifecycle states (lifecycle/transitions.py moves a project between them)."""
 
     INITIATIVE = "INITIATIVE", "Initiative"
     INTENTION_DRAFT = "INTENTION_DRAFT", "Lettre d'intention en rédaction"
@@ -61,7 +61,7 @@ class Project(models.Model):
     stage = models.CharField(
         "étape", max_length=12, choices=Stage.choices, default=Stage.INITIATIVE
     )
-    # The precise lifecycle state; `stage` is derived from it by projects/lifecycle.py.
+    # The precise lifecycle state; `stage` is derived from it by lifecycle/transitions.py.
     state = models.CharField(
         "état", max_length=20, choices=State.choices, default=State.INITIATIVE, db_index=True
     )
@@ -258,7 +258,7 @@ class Avis(Versioned):
 
     deposit = models.ForeignKey(Deposit, on_delete=models.CASCADE, related_name="avis")
     body = models.CharField("organisme", max_length=8, choices=AvisBody.choices)
-    # {"question key": {"judgement": "...", "comment": "..."}} (projects/review.py QUESTIONS)
+    # {"question key": {"judgement": "...", "comment": "..."}} (lifecycle/review.py QUESTIONS)
     answers = models.JSONField("réponses", default=dict, blank=True)
     overall = models.CharField("avis", max_length=12, choices=Overall.choices, blank=True)
     motivation = models.TextField("motivation", blank=True)

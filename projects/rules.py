@@ -1,47 +1,47 @@
-"""Object permissions on a project, as `rules` predicates over projects.access.grant_for."""
+"""Object permissions on a project, as `rules` predicates over projects.access.access_for."""
 
 import rules
 
 from accounts.models import Membership
 
-from .access import grant_for
+from .access import access_for
 
 Role = Membership.Role
 
 
 @rules.predicate
 def is_cpts_member(user, project):
-    return grant_for(user, project).cpts_role is not None
+    return access_for(user, project).cpts_role is not None
 
 
 @rules.predicate
 def is_coordinator(user, project):
-    return grant_for(user, project).cpts_role == Role.COORDINATOR
+    return access_for(user, project).cpts_role == Role.COORDINATOR
 
 
 @rules.predicate
 def is_bureau_member(user, project):
-    return grant_for(user, project).cpts_role == Role.BUREAU
+    return access_for(user, project).cpts_role == Role.BUREAU
 
 
 @rules.predicate
 def is_pilot(user, project):
-    return grant_for(user, project).cpts_role == Role.PILOT
+    return access_for(user, project).cpts_role == Role.PILOT
 
 
 @rules.predicate
 def is_reviewer(user, project):
-    return bool(grant_for(user, project).review_roles)
+    return bool(access_for(user, project).review_roles)
 
 
 @rules.predicate
 def is_decider(user, project):
-    return Role.DECIDER in grant_for(user, project).review_roles
+    return Role.DECIDER in access_for(user, project).review_roles
 
 
 @rules.predicate
 def is_analyst(user, project):
-    grant = grant_for(user, project)
+    grant = access_for(user, project)
     return grant.analyst or grant.admin
 
 

@@ -126,7 +126,7 @@ def _ensure_demo() -> None:
     from django.test import override_settings
 
     from accounts.models import User
-    from projects.demo import ADMIN, demo_email, demo_seed
+    from demo.seed import ADMIN, demo_email, demo_seed
 
     if not User.objects.filter(email=demo_email(ADMIN[0])).exists():
         with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
@@ -136,9 +136,9 @@ def _ensure_demo() -> None:
 @pytest.fixture
 def demo(referential, settings):
     """The demo data: {"projects", "organisations", "users"} keyed by slug / e-mail local part."""
-    from accounts.demo import DEMO_EMAIL_DOMAIN
+    from accounts.demo_listing import DEMO_EMAIL_DOMAIN
     from accounts.models import Organisation, User
-    from projects.demo import ORGANISATIONS, PROJECTS
+    from demo.seed import ORGANISATIONS, PROJECTS
     from projects.models import Project
 
     settings.DEMO_PASSWORD = DEMO_PASSWORD

@@ -5,7 +5,7 @@ Each app lists the cases of its URLs in `tests/<app>/permission_cases.py` as
 common expectations below.
 """
 
-# Demo accounts (projects/demo.py) by the role they play towards the project "pic-saint-loup"
+# Demo accounts (demo/seed.py) by the role they play towards the project "pic-saint-loup"
 # (Hérault, 34, transmitted to the ARS).
 ROLES = {
     "anonymous": None,

@@ -42,7 +42,7 @@ LOOKUP_SHORTCUTS = {"get_object_or_404", "get_list_or_404"}
 EXEMPT = {
     # The secret token of the iCalendar feed is the credential; the feed then reads the
     # project through get_project_for_user with the feed's owner.
-    ("projects.dashboard_views", "calendar_feed"),
+    ("lifecycle.dashboard_views", "calendar_feed"),
 }
 
 
@@ -365,10 +365,10 @@ VIEW_MODULES = view_modules()
 def test_the_views_of_every_app_are_checked():
     apps_with_views = {module.split(".")[0] for module in VIEW_MODULES}
 
-    assert {"accounts", "projects", "diagnostics", "missions", "governance", "funding"} <= (
+    assert {"accounts", "lifecycle", "diagnostics", "missions", "governance", "funding"} <= (
         apps_with_views
     )
-    assert {"projects.views", "projects.lifecycle_views", "accounts.team_views"} <= set(
+    assert {"lifecycle.views", "lifecycle.transition_views", "accounts.team_views"} <= set(
         VIEW_MODULES
     )
 

@@ -24,13 +24,13 @@ from tests.permissions import (
 CASES = {
     "home": [({}, expect(anonymous=302, admin=200, default=302))],
     "help": [({}, expect(anonymous=302, default=200))],
-    "projects:project-detail": [
+    "lifecycle:project-detail": [
         ({"slug": "pic-saint-loup"}, PROJECT_READ),
         ({"slug": "lodevois-larzac"}, UNSUBMITTED_PROJECT_READ),
         ({"slug": "projet-inexistant"}, expect(anonymous=302, default=404)),
     ],
-    "projects:review-queue": [({}, REVIEW_ONLY)],
-    "projects:analyst-overview": [({}, ANALYST_ONLY)],
+    "lifecycle:review-queue": [({}, REVIEW_ONLY)],
+    "lifecycle:analyst-overview": [({}, ANALYST_ONLY)],
     "accounts:login": [({}, expect(anonymous=200, default=302))],
     "accounts:logout": [({}, expect(anonymous=302, default=405))],  # logging out takes a POST
     "accounts:password-reset": [({}, PUBLIC)],

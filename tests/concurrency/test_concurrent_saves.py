@@ -22,9 +22,9 @@ from django.test import Client
 from django.urls import reverse
 
 from funding.models import BudgetLine
+from lifecycle.review import JUDGEMENTS, QUESTIONS
 from missions.models import Fiche
 from projects.models import Avis, Decision, Project, ProjectEvent
-from projects.review import JUDGEMENTS, QUESTIONS
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -162,7 +162,7 @@ def test_an_avis_saved_at_once_keeps_one_whole_save(demo):
     avis = Avis.objects.get(deposit__project__slug=UZEGE, body="ARS_DD")
     start = avis.version
     reviewers = [demo["users"]["camille.dupuis"], demo["users"]["laurent.bonnet"]]  # DD ARS 30
-    url = reverse("projects:avis-detail", args=[UZEGE, "ARS_DD"])
+    url = reverse("lifecycle:avis-detail", args=[UZEGE, "ARS_DD"])
     overalls = [value for value, _ in Avis.Overall.choices]
 
     def grid(i):
@@ -206,7 +206,7 @@ def test_an_avis_saved_at_once_keeps_one_whole_save(demo):
 def test_twenty_decisions_at_once_record_exactly_one(demo):
     project = Project.objects.get(slug=UZEGE)
     decider = demo["users"]["laurent.bonnet"]  # DD ARS of the Gard
-    url = reverse("projects:project-transition", args=[UZEGE])
+    url = reverse("lifecycle:project-transition", args=[UZEGE])
 
     def decision(i):
         if i % 2:

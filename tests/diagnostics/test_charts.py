@@ -1,11 +1,11 @@
 from decimal import Decimal
 
 from diagnostics.charts import BAR_AREA, age_chart, comparison_chart
-from diagnostics.models import Indicator
+from diagnostics.models import DiagnosticFigure
 
 
-def _indicator(label, value, comparison=None, kind=Indicator.Kind.INDICATOR):
-    return Indicator(
+def _indicator(label, value, comparison=None, kind=DiagnosticFigure.Kind.INDICATOR):
+    return DiagnosticFigure(
         label=label,
         value=Decimal(value),
         unit="%",
@@ -31,8 +31,8 @@ def test_comparison_chart_is_empty_without_comparison():
 
 def test_age_chart_draws_one_row_per_bracket_on_one_scale():
     brackets = [
-        _indicator("0 à 14 ans", "20", "10", Indicator.Kind.AGE_BRACKET),
-        _indicator("75 ans et plus", "10", "5", Indicator.Kind.AGE_BRACKET),
+        _indicator("0 à 14 ans", "20", "10", DiagnosticFigure.Kind.AGE_BRACKET),
+        _indicator("75 ans et plus", "10", "5", DiagnosticFigure.Kind.AGE_BRACKET),
     ]
 
     svg = age_chart(brackets)

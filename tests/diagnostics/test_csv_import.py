@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from diagnostics import csv_import
-from diagnostics.models import DiagnosticSection, Indicator
+from diagnostics.models import DiagnosticFigure, DiagnosticSection
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +97,7 @@ def test_bad_file_is_refused_and_nothing_is_imported(project, coordinator, login
     assert response.status_code == 422
     assert "Ligne 4 : la valeur « beaucoup » n&#x27;est pas un nombre." in content
     assert "Confirmer l'import" not in content
-    assert not Indicator.objects.filter(section__project=project).exists()
+    assert not DiagnosticFigure.objects.filter(section__project=project).exists()
 
 
 def test_good_file_is_previewed_then_imported_on_confirmation(project, coordinator, login):
@@ -108,7 +108,7 @@ def test_good_file_is_previewed_then_imported_on_confirmation(project, coordinat
 
     assert preview.status_code == 200
     assert "Confirmer l'import" in preview.content.decode()
-    assert not Indicator.objects.filter(section__project=project).exists()  # not yet
+    assert not DiagnosticFigure.objects.filter(section__project=project).exists()  # not yet
     token = preview.context["token"]
 
     response = client.post(url, {"confirm": token}, follow=True)
@@ -131,7 +131,7 @@ def test_reimport_updates_the_same_indicator(project, coordinator, login):
         preview = client.post(url, {"section": "population", "file": _upload(content)})
         client.post(url, {"confirm": preview.context["token"]})
 
-    indicators = Indicator.objects.filter(section__project=project)
+    indicators = DiagnosticFigure.objects.filter(section__project=project)
     values = dict(indicators.values_list("label", "value"))
     assert indicators.count() == 2
     assert values["Part des 75 ans et plus"] == Decimal("12.000")

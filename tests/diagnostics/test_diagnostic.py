@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from diagnostics import services
 from diagnostics.checks import deposit_gaps
-from diagnostics.models import DiagnosticSection, Indicator, Need
+from diagnostics.models import DiagnosticFigure, DiagnosticSection, Need
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def test_invalid_indicator_answers_422_in_french(project, coordinator, login):
 
     assert response.status_code == 422
     assert "Saisissez un nombre" in response.content.decode()
-    assert not Indicator.objects.filter(section__project=project).exists()
+    assert not DiagnosticFigure.objects.filter(section__project=project).exists()
 
 
 def test_second_save_on_a_stale_version_is_refused_and_the_first_text_stays(
@@ -178,7 +178,7 @@ def test_deposit_gaps_lists_what_is_missing(project, coordinator, demo):
 
 
 def test_demo_seed_is_idempotent(demo):
-    from diagnostics.demo import seed
+    from demo.diagnostics import seed
 
     section = DiagnosticSection.objects.get(
         project=demo["projects"]["pic-saint-loup"], key="population"

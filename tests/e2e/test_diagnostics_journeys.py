@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from diagnostics.models import DiagnosticSection, Indicator
+from diagnostics.models import DiagnosticFigure, DiagnosticSection
 from geo.models import Commune
 from geo.population import total_population
 from tests.conftest import DEMO_PASSWORD
@@ -119,7 +119,7 @@ def test_csv_import_refuses_a_bad_row_then_imports_a_good_file(demo, live_server
     )
     expect(page.get_by_role("button", name="Confirmer l'import")).to_have_count(0)
     screenshot("diagnostics-06-import-refused")
-    assert not Indicator.objects.filter(label="Densité de pharmacies").exists()
+    assert not DiagnosticFigure.objects.filter(label="Densité de pharmacies").exists()
 
     good = BAD_CSV.replace("quatre", "5,2")
     page.get_by_label("Section du diagnostic").select_option("offre-de-soins")

@@ -113,7 +113,7 @@ def test_without_decision_the_project_is_reputed_validated_after_the_deadline(
 def test_the_coordinator_deposits_then_the_bodies_give_their_avis_and_the_decider_validates(
     demo, live_server, page, screenshot
 ):
-    from tests.projects.test_lifecycle import _complete_pic_saint_loup
+    from tests.lifecycle.test_lifecycle import _complete_pic_saint_loup
 
     _complete_pic_saint_loup(demo)  # the demo lacks only the crisis mission's fiche-action
     _log_in(page, live_server, "claire.martin")

@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
+from demo.funding import seed
 from funding import checks, deadlines
-from funding.demo import seed
 from funding.models import Budget, BudgetLine, Grant, GrantDocument
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cpts_portal.lib.pdf import PdfResourceError, static_file
-from funding.demo import DEMO_PDF
+from demo.funding import DEMO_PDF
 from funding.models import Budget, BudgetLine, Grant
 from funding.services import budget_line_create
 
@@ -498,7 +498,7 @@ def test_line_pages_work_without_javascript(demo, login):
     )
     unknown = client.get(url("line-create", PIC), {"part": "inconnue"})
 
-    assert "Mission — Parcours" in create.content.decode()
+    assert "AciMission — Parcours" in create.content.decode()
     assert created.status_code == 302 and created.url.endswith("#partie-parcours")
     assert BudgetLine.objects.get(label="Mairie").side == "RESOURCE"
     assert unknown.status_code == 404

@@ -6,7 +6,7 @@ import pytest
 from governance import services
 from governance.checks import deposit_gaps
 from governance.deadlines import deadlines
-from governance.models import Association, Document, Mandate, Pass
+from governance.models import Association, GovernanceDocument, Mandate, Pass
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +84,7 @@ def test_a_cpts_without_association_lacks_everything(demo):
 def test_missing_rna_statuts_and_offices_are_named(demo):
     project = demo["projects"]["pic-saint-loup"]
     Association.objects.filter(project=project).update(rna="")
-    Document.objects.filter(project=project, kind="STATUTS").delete()
+    GovernanceDocument.objects.filter(project=project, kind="STATUTS").delete()
     Mandate.objects.filter(project=project, office__in=["TRESORIER", "SECRETAIRE"]).update(
         end_date=dt.date(2025, 12, 31)
     )
@@ -113,9 +113,11 @@ def test_demo_gives_each_cpts_its_members_bureau_and_ag_minutes(demo):
 
 
 def test_demo_seed_is_idempotent(demo):
-    from governance.demo import seed
+    from demo.governance import seed
 
     seed(demo)
 
     assert demo["projects"]["pic-saint-loup"].governance_members.count() == 30
-    assert Document.objects.filter(project=demo["projects"]["pic-saint-loup"]).count() == 3
+    assert (
+        GovernanceDocument.objects.filter(project=demo["projects"]["pic-saint-loup"]).count() == 3
+    )

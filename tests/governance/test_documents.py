@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from cpts_portal.lib.uploads import DOCX, ODT, PDF, check_upload
 from governance.documents import tiny_pdf
-from governance.models import Document
+from governance.models import GovernanceDocument
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +82,9 @@ def test_an_upload_is_stored_under_a_non_guessable_path_and_served_with_its_type
     )
 
     assert response.status_code == 302
-    document = Document.objects.get(project__slug="pic-saint-loup", title="Statuts modifiés")
+    document = GovernanceDocument.objects.get(
+        project__slug="pic-saint-loup", title="Statuts modifiés"
+    )
     assert document.content_type == ODT and document.number == 4
     assert "pic" not in document.file.name and "Statuts" not in document.file.name
     assert document.file.name.endswith(".odt") and len(document.file.name) > 70
@@ -103,7 +105,7 @@ def test_a_disguised_file_is_refused_with_a_french_message(demo, login):
 
     assert response.status_code == 422
     assert "n&#x27;est pas un document PDF, ODT ou DOCX valide" in response.content.decode()
-    assert Document.objects.filter(project__slug="pic-saint-loup").count() == 3
+    assert GovernanceDocument.objects.filter(project__slug="pic-saint-loup").count() == 3
 
 
 def test_documents_are_served_to_readers_of_the_project_only(demo, login):

@@ -1,6 +1,6 @@
 """Who may open each URL of the missions app (see tests/permissions.py).
 
-Demo data (missions/demo.py): on pic-saint-loup, fiche 1 is piloted by julien.roux (the
+Demo data (demo/missions.py): on pic-saint-loup, fiche 1 is piloted by julien.roux (the
 pilot role), fiche 2 by an outside person, fiche 6 by karim.benali (a member); every fiche
 has rows numbered from 1. Uzège has five fiches, so pic's fiche 6 does not exist there.
 """

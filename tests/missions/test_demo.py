@@ -1,8 +1,8 @@
 import pytest
 
+from demo.seed import demo_seed
 from missions.checks import deposit_gaps
 from missions.models import Fiche, Indicator, SubAction
-from projects.demo import demo_seed
 from tests.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -83,7 +83,7 @@ def test_get_project_for_user_raises_404_for_outsiders_and_403_for_the_wrong_rol
 def test_grant_for_a_decider_in_scope(demo):
     project = demo["projects"]["pic-saint-loup"]
 
-    grant = access.grant_for(demo["users"]["philippe.girard"], project)
+    grant = access.access_for(demo["users"]["philippe.girard"], project)
 
     assert grant.review_roles == {Membership.Role.DECIDER}
     assert grant.review_kinds == {Organisation.Kind.ARS_DD}

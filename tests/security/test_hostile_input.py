@@ -299,7 +299,7 @@ def _invitation_token(demo):
 
 
 def _start_intention(demo):
-    from projects import lifecycle
+    from lifecycle import transitions as lifecycle
 
     lifecycle.apply(
         project=demo["projects"][LODEVE],
@@ -340,7 +340,7 @@ ROW_KINDS = ("sous-actions", "indicateurs", "membres")
 CASES: list[Case] = [
     # --- accounts ---
     Case("accounts:login", None, valid={"username": "claire.martin@demo.cpts-portal.fr"}),
-    Case("accounts:logout", "claire.martin", page="projects:project-detail", page_kwargs=P),
+    Case("accounts:logout", "claire.martin", page="lifecycle:project-detail", page_kwargs=P),
     Case("accounts:password-reset", None),
     Case(
         "accounts:password-reset-confirm",
@@ -374,83 +374,83 @@ CASES: list[Case] = [
     ),
     # --- projects ---
     Case(
-        "projects:project-transition",
+        "lifecycle:project-transition",
         "claire.martin",
         P,
-        page="projects:project-detail",
-        shows=(("projects:project-detail", P),),
+        page="lifecycle:project-detail",
+        shows=(("lifecycle:project-detail", P),),
         label="coordinator",
     ),
     Case(
-        "projects:project-transition",
+        "lifecycle:project-transition",
         "laurent.bonnet",
         {"slug": UZEGE},
-        page="projects:project-detail",
-        shows=(("projects:project-detail", {"slug": UZEGE}),),
+        page="lifecycle:project-detail",
+        shows=(("lifecycle:project-detail", {"slug": UZEGE}),),
         viewer="thomas.lefevre",
         label="decider",
     ),
     Case(
-        "projects:project-transition",
+        "lifecycle:project-transition",
         "camille.dupuis",
         {"slug": UZEGE},
-        page="projects:project-detail",
-        shows=(("projects:project-detail", {"slug": UZEGE}),),
+        page="lifecycle:project-detail",
+        shows=(("lifecycle:project-detail", {"slug": UZEGE}),),
         label="reviewer",
     ),
     Case(
-        "projects:intention-letter",
+        "lifecycle:intention-letter",
         "nadia.mercier",
         {"slug": LODEVE},
         setup=_start_intention,
-        shows=(("projects:intention-letter", {"slug": LODEVE}),),
+        shows=(("lifecycle:intention-letter", {"slug": LODEVE}),),
         script_fields=("porteur", "territory", "diagnostic", "missions"),
     ),
     Case(
-        "projects:review-detail",
+        "lifecycle:review-detail",
         "camille.dupuis",
         {"slug": UZEGE},
-        shows=(("projects:review-detail", {"slug": UZEGE}),),
+        shows=(("lifecycle:review-detail", {"slug": UZEGE}),),
         viewer="pierre.blanc",
         script_fields=("text",),
     ),
     Case(
-        "projects:avis-detail",
+        "lifecycle:avis-detail",
         "camille.dupuis",
         {"slug": UZEGE, "body": "ARS_DD"},
-        shows=(("projects:avis-detail", {"slug": UZEGE, "body": "ARS_DD"}),),
+        shows=(("lifecycle:avis-detail", {"slug": UZEGE, "body": "ARS_DD"}),),
         viewer="pierre.blanc",
         script_fields=("motivation", "missions_comment"),
     ),
-    Case("projects:calendar-feed-manage", "sophie.garnier", P, page="projects:deadlines"),
+    Case("lifecycle:calendar-feed-manage", "sophie.garnier", P, page="lifecycle:deadlines"),
     # The yearly follow-up of the Bassin de Thau's contract (Hérault).
     Case(
-        "projects:dialogue",
+        "lifecycle:dialogue",
         "lucie.bernard",
         THAU_2,
-        shows=(("projects:dialogue", THAU_2),),
+        shows=(("lifecycle:dialogue", THAU_2),),
         viewer="marie.chevalier",
         valid={"meeting_date": "2027-03-15"},
         script_fields=("minutes",),
     ),
-    Case("projects:dialogue-sign", "lucie.bernard", THAU_2, page="projects:dialogue"),
+    Case("lifecycle:dialogue-sign", "lucie.bernard", THAU_2, page="lifecycle:dialogue"),
     Case(
-        "projects:payment-create",
+        "lifecycle:payment-create",
         "marie.chevalier",
         THAU_2,
-        page="projects:dialogue",
-        shows=(("projects:dialogue", THAU_2),),
+        page="lifecycle:dialogue",
+        shows=(("lifecycle:dialogue", THAU_2),),
         viewer="lucie.bernard",
         valid={"paid_on": "2027-04-01", "amount": "1 000"},
         script_fields=("reference",),
     ),
     Case(
-        "projects:dialogue-report",
+        "lifecycle:dialogue-report",
         "lucie.bernard",
         {"slug": THAU, "year": 1},
-        page="projects:dialogue",
+        page="lifecycle:dialogue",
     ),
-    Case("projects:document-create", "claire.martin", P, page="projects:document-list"),
+    Case("lifecycle:document-create", "claire.martin", P, page="lifecycle:document-list"),
     # --- diagnostics ---
     Case(
         "diagnostics:territory-change",
@@ -1200,7 +1200,7 @@ def test_a_transition_comment_with_a_nul_byte_is_refused_in_french(demo, login):
     client = login(demo["users"]["camille.dupuis"])
 
     response = client.post(
-        reverse("projects:project-transition", args=[UZEGE]),
+        reverse("lifecycle:project-transition", args=[UZEGE]),
         {"action": "declare_incomplete", "comment": "pièces\x00manquantes"},
         follow=True,
     )
@@ -1216,7 +1216,7 @@ def test_a_transition_goes_back_only_to_a_page_of_the_portal(demo, login, target
     client = login(demo["users"]["claire.martin"])
 
     response = client.post(
-        reverse("projects:project-transition", args=[PIC]), {"action": "", "next": target}
+        reverse("lifecycle:project-transition", args=[PIC]), {"action": "", "next": target}
     )
 
     assert response.status_code == 302

@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from funding.demo import DEMO_PDF
+from demo.funding import DEMO_PDF
 from missions.models import IndicatorResult
 
 PIC = "pic-saint-loup"

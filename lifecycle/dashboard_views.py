@@ -1,0 +1,66 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from projects import access
+from projects.models import CalendarFeed
+
+from . import dashboard
+
+
+@require_GET
+def deadlines_dashboard(request, slug):
+    project = access.get_project_for_user(request.user, slug, perm="projects.view_team")
+    rows = dashboard.classify(dashboard.project_deadlines(project))
+    feed = CalendarFeed.objects.filter(user=request.user, project=project).first()
+    return render(
+        request,
+        "lifecycle/deadlines.html",
+        {
+            "project": project,
+            "rows": rows,
+            "late": sum(1 for r in rows if r["status"] == "late"),
+            "feed_url": request.build_absolute_uri(f"/calendrier/{feed.token}.ics") if feed else "",
+        },
+    )
+
+
+@require_POST
+def calendar_feed_manage(request, slug):
+    project = access.get_project_for_user(request.user, slug, perm="projects.view_team")
+    operation = request.POST.get("operation")
+    if operation == "revoke":
+        dashboard.feed_revoke(user=request.user, project=project)
+        messages.success(request, "Le lien du calendrier est révoqué : il ne fonctionne plus.")
+    else:
+        dashboard.feed_for(user=request.user, project=project, renew=operation == "renew")
+        messages.success(request, "Votre lien d'abonnement au calendrier est prêt.")
+    return redirect("lifecycle:deadlines", slug)
+
+
+@login_not_required
+@require_GET
+def calendar_feed(request, token):
+    feed = (
+        CalendarFeed.objects.select_related("user", "project__organisation")
+        .filter(token=token)
+        .first()
+    )
+    if feed is None or not feed.user.is_active:
+        raise Http404("Calendrier introuvable.")
+    # The feed follows the user's access: removed from the CPTS, the feed stops.
+    try:
+        project = access.get_project_for_user(
+            feed.user, feed.project.slug, perm="projects.view_team"
+        )
+    except Exception:  # noqa: BLE001 - Http404 or PermissionDenied: the feed is gone either way
+        raise Http404("Calendrier introuvable.") from None
+    body = dashboard.ical(
+        project, dashboard.project_deadlines(project), base_url=settings.PORTAL_URL
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="echeances-{project.slug}.ics"'
+    return response

@@ -1,0 +1,106 @@
+"""Documents page: ask for a PDF, follow its rendering, download it."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from funding.simulation import query_params
+from projects import access
+from projects.models import Document, IntentionLetter
+
+from . import documents
+
+
+def _kinds_for(user, project) -> list[str]:
+    """The documents this user may ask for on this project."""
+    grant = access.access_for(user, project)
+    kinds = []
+    if grant.cpts_role:
+        kinds.append(Document.Kind.PROJET_DE_SANTE)
+        kinds.append(Document.Kind.FUNDING_SIMULATION)
+    if IntentionLetter.objects.filter(project=project).exists():
+        kinds.append(Document.Kind.INTENTION_LETTER)
+    if project.deposits.exists() and grant.review_roles:
+        kinds.append(Document.Kind.AVIS_GRID)
+    return kinds
+
+
+def _visible(user, project, document) -> bool:
+    grant = access.access_for(user, project)
+    if document.deposit_id is not None:  # what was deposited: the CPTS and its reviewers
+        return bool(grant.cpts_role or grant.review_roles or grant.analyst)
+    if document.kind == Document.Kind.ANNUAL_DIALOGUE:  # asked from the follow-up pages
+        return grant.any
+    return document.kind in _kinds_for(user, project)
+
+
+@require_GET
+def document_list(request, slug):
+    project = access.get_project_for_user(request.user, slug)
+    kinds = _kinds_for(request.user, project)
+    recent = [
+        d
+        for d in project.documents.select_related("deposit", "requested_by")[:20]
+        if _visible(request.user, project, d)
+    ]
+    return render(
+        request,
+        "lifecycle/documents.html",
+        {
+            "project": project,
+            "kinds": [(kind, Document.Kind(kind).label) for kind in kinds],
+            "documents": recent,
+        },
+    )
+
+
+@require_POST
+def document_create(request, slug):
+    project = access.get_project_for_user(request.user, slug)
+    kind = request.POST.get("kind", "")
+    if kind not in _kinds_for(request.user, project):
+        raise PermissionDenied("Vous ne pouvez pas demander ce document.")
+    params = {}
+    if kind == Document.Kind.FUNDING_SIMULATION and request.POST.get("simulation"):
+        # The simulation shown on the project's simulator page; without it, the budget's.
+        try:
+            params = query_params(QueryDict(request.POST["simulation"]))
+        except ValueError as error:
+            messages.error(request, str(error))
+            return redirect("funding:project-simulator", slug)
+    document = documents.document_request(
+        project=project, kind=kind, by=request.user, params=params
+    )
+    if document.status == Document.Status.DONE:
+        messages.success(
+            request, "Les données n'ont pas changé : le document déjà produit est prêt."
+        )
+    return redirect("lifecycle:document-detail", slug, document.pk)
+
+
+@require_GET
+def document_detail(request, slug, pk):
+    project = access.get_project_for_user(request.user, slug)
+    document = get_object_or_404(Document, project=project, pk=pk)
+    if not _visible(request.user, project, document):
+        raise Http404("Document introuvable.")
+    template = "lifecycle/document_detail.html"
+    if request.htmx:
+        template += "#status"
+    return render(request, template, {"project": project, "document": document})
+
+
+@require_GET
+def document_download(request, slug, pk):
+    project = access.get_project_for_user(request.user, slug)
+    document = get_object_or_404(Document, project=project, pk=pk, status=Document.Status.DONE)
+    if not _visible(request.user, project, document):
+        raise Http404("Document introuvable.")
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.filename,
+        content_type="application/pdf",
+    )

@@ -1,0 +1,114 @@
+"""The documents of a project (flow layer): HTML from templates, PDF by a Celery task.
+
+A document is identified by the SHA-256 of the HTML it is rendered from: asking again while
+the data has not changed serves the same file. The projet de santé deposited with the ARS is
+kept unchanged, with its hash, whatever is edited afterwards.
+"""
+
+import hashlib
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from cpts_portal.lib import pdf
+from projects.models import Document, Project
+
+TEMPLATES = {
+    Document.Kind.PROJET_DE_SANTE: "documents/projet_de_sante.html",
+    Document.Kind.INTENTION_LETTER: "documents/intention_letter.html",
+    Document.Kind.AVIS_GRID: "documents/avis_grid.html",
+    Document.Kind.ANNUAL_DIALOGUE: "documents/annual_dialogue.html",
+    # The simulator's own print template: its synchronous PDF and this document look alike.
+    Document.Kind.FUNDING_SIMULATION: "funding/simulation_pdf.html",
+}
+
+
+def document_context(project: Project, kind: str, params: dict | None = None) -> dict:
+    """What the document's template prints. `params` (Document.params) say which one, e.g.
+    {"year": 2} for the report of the second yearly dialogue."""
+    from . import document_data
+
+    builder = {
+        Document.Kind.PROJET_DE_SANTE: document_data.projet_de_sante,
+        Document.Kind.INTENTION_LETTER: document_data.intention_letter,
+        Document.Kind.AVIS_GRID: document_data.avis_grid,
+        Document.Kind.ANNUAL_DIALOGUE: document_data.annual_dialogue,
+        Document.Kind.FUNDING_SIMULATION: document_data.funding_simulation,
+    }[kind]
+    data = builder(project, **params) if params else builder(project)
+    return {"project": project, **data}
+
+
+def render_html(project: Project, kind: str, params: dict | None = None) -> str:
+    return render_to_string(TEMPLATES[kind], document_context(project, kind, params))
+
+
+def _hash(html: str) -> str:
+    return hashlib.sha256(html.encode()).hexdigest()
+
+
+def document_request(*, project: Project, kind: str, by, params: dict | None = None) -> Document:
+    """The document of the current data: an existing one, or a new render queued."""
+    params = params or {}
+    content_hash = _hash(render_html(project, kind, params))
+    existing = (
+        Document.objects.filter(
+            project=project, kind=kind, params=params, content_hash=content_hash
+        )
+        .exclude(status=Document.Status.FAILED)
+        .order_by("-requested_at")
+        .first()
+    )
+    if existing is not None:
+        return existing
+    document = Document.objects.create(
+        project=project, kind=kind, params=params, content_hash=content_hash, requested_by=by
+    )
+    from .tasks import render_document_task
+
+    transaction.on_commit(lambda: render_document_task.delay(document_id=document.pk))
+    return document
+
+
+def document_render(*, document: Document) -> Document:
+    """Render the document now (called by the task); a failure is recorded with its reason."""
+    Document.objects.filter(pk=document.pk).update(status=Document.Status.RUNNING)
+    try:
+        html = render_html(document.project, document.kind, document.params)
+        content, pages = pdf.render(html)
+    except Exception as error:  # noqa: BLE001 - any failure must reach the user, not vanish
+        document.status = Document.Status.FAILED
+        document.error = f"{type(error).__name__} : {error}"
+        document.finished_at = timezone.now()
+        document.save(update_fields=["status", "error", "finished_at"])
+        return document
+    document.content_hash = _hash(html)
+    document.file.save(document.filename, ContentFile(content), save=False)
+    document.file_hash = hashlib.sha256(content).hexdigest()
+    document.pages = pages
+    document.status = Document.Status.DONE
+    document.finished_at = timezone.now()
+    document.save()
+    return document
+
+
+def document_freeze_for_deposit(*, project: Project, deposit, by) -> Document:
+    """Render the projet de santé now and attach it to the deposit (kept as deposited)."""
+    html = render_html(project, Document.Kind.PROJET_DE_SANTE)
+    content, pages = pdf.render(html)
+    document = Document(
+        project=project,
+        kind=Document.Kind.PROJET_DE_SANTE,
+        content_hash=_hash(html),
+        requested_by=by,
+        deposit=deposit,
+        pages=pages,
+        file_hash=hashlib.sha256(content).hexdigest(),
+        status=Document.Status.DONE,
+        finished_at=timezone.now(),
+    )
+    document.file.save(document.filename, ContentFile(content), save=False)
+    document.save()
+    return document

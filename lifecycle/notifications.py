@@ -1,0 +1,81 @@
+"""Who hears of a lifecycle event, and the French e-mail they get."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import Q
+from django.template.loader import render_to_string
+
+from accounts.models import Membership, Organisation
+from projects.models import ProjectEvent
+
+# Events the CPTS does towards the review bodies; the others go to the CPTS.
+TO_REVIEWERS = {
+    "submit_intention": (Organisation.Kind.ARS_DD, Organisation.Kind.CPAM),
+    "deposit": tuple(Organisation.REVIEW_KINDS),
+    "complete": (Organisation.Kind.ARS_DD,),
+    "review_reminder": (Organisation.Kind.ARS_DD,),
+}
+TO_CPTS = {
+    "validate_intention",
+    "rework_intention",
+    "declare_incomplete",
+    "validate",
+    "oppose",
+    "record_tacit_validation",
+}
+
+
+def reviewers_of(project, kinds) -> list[str]:
+    departements = [d.code for d in project.departements.all()]
+    regions = {d.region_id for d in project.departements.all()}
+    scope = (
+        Q(organisation__scope=Organisation.Scope.NATIONAL)
+        | Q(organisation__scope=Organisation.Scope.REGION, organisation__region_id__in=regions)
+        | Q(organisation__departements__code__in=departements)
+    )
+    return sorted(
+        set(
+            Membership.objects.filter(
+                scope,
+                organisation__kind__in=kinds,
+                role__in=Membership.REVIEW_ROLES,
+                user__is_active=True,
+            ).values_list("user__email", flat=True)
+        )
+    )
+
+
+def cpts_leaders_of(project) -> list[str]:
+    return sorted(
+        Membership.objects.filter(
+            organisation_id=project.organisation_id,
+            role__in=[Membership.Role.COORDINATOR, Membership.Role.BUREAU],
+            user__is_active=True,
+        ).values_list("user__email", flat=True)
+    )
+
+
+def recipients(event: ProjectEvent) -> list[str]:
+    if event.action in TO_REVIEWERS:
+        return reviewers_of(event.project, TO_REVIEWERS[event.action])
+    if event.action in TO_CPTS:
+        return cpts_leaders_of(event.project)
+    return []
+
+
+def send_event_email(event: ProjectEvent, *, base_url: str = "") -> int:
+    to = recipients(event)
+    if not to:
+        return 0
+    context = {"event": event, "project": event.project, "base_url": base_url}
+    message = EmailMultiAlternatives(
+        subject=f"{event.project.name} : {event.label}",
+        body=render_to_string("lifecycle/emails/event.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=to,
+    )
+    message.attach_alternative(
+        render_to_string("lifecycle/emails/event.html", context), "text/html"
+    )
+    message.send()
+    return len(to)

@@ -1,0 +1,566 @@
+"""The lifecycle of a CPTS project: one table of transitions, one function that applies them.
+
+(state, action) → next state, who may do it, and the guard that must hold. `apply` checks the
+role and the guard, locks the project row, changes the state, writes the timeline event and
+queues the notifications after commit — in one transaction. No state changes anywhere else.
+
+Derived truths are computed, not waited for: a deposit whose opposition deadline has passed
+without a decision *is* réputé validé (`effective_state`), whenever anyone looks; the daily task
+only records the event and sends the e-mails.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from accounts.models import Membership, Organisation
+from projects import deadlines
+from projects.access import ProjectAccess, access_for
+from projects.models import (
+    STAGE_OF_STATE,
+    Avis,
+    AvisBody,
+    Contract,
+    Decision,
+    Deposit,
+    IntentionAnswer,
+    IntentionLetter,
+    Project,
+    ProjectEvent,
+    State,
+)
+
+Role = Membership.Role
+Kind = Organisation.Kind
+
+# Modules of the domain apps that say what a deposit still lacks: deposit_gaps(project).
+DEPOSIT_CHECKS = ["diagnostics.checks", "missions.checks", "governance.checks", "funding.checks"]
+# Apps whose records are frozen in a deposit's snapshot.
+SNAPSHOT_APPS = ["diagnostics", "missions", "governance", "funding"]
+
+
+class TransitionError(Exception):
+    """The action cannot be done now; `reasons` are French sentences for the user."""
+
+    def __init__(self, reasons: list[str]):
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+
+
+# --- Who ----------------------------------------------------------------------------------
+
+
+def _coordinator(grant: ProjectAccess) -> bool:
+    return grant.cpts_role == Role.COORDINATOR
+
+
+def _coordinator_or_bureau(grant: ProjectAccess) -> bool:
+    return grant.cpts_role in (Role.COORDINATOR, Role.BUREAU)
+
+
+def _intention_reviewer(grant: ProjectAccess) -> bool:
+    return bool(grant.review_roles) and bool(grant.review_kinds & {Kind.ARS_DD, Kind.CPAM})
+
+
+def _ars_reviewer(grant: ProjectAccess) -> bool:
+    return bool(grant.review_roles) and Kind.ARS_DD in grant.review_kinds
+
+
+def _decider(grant: ProjectAccess) -> bool:
+    return Role.DECIDER in grant.review_roles
+
+
+def _system(grant: ProjectAccess) -> bool:
+    return False  # only the daily task (by=None) records a tacit validation
+
+
+# --- Guards -------------------------------------------------------------------------------
+
+
+def intention_gaps(project: Project, **params) -> list[str]:
+    letter = IntentionLetter.objects.filter(project=project).first()
+    if letter is None:
+        return ["La lettre d'intention n'est pas commencée."]
+    return [f"Rubrique à remplir : {name}." for name in letter.missing_fields()]
+
+
+def deposit_gaps(project: Project, **params) -> list[str]:
+    """Everything the domain apps say a deposit still lacks."""
+    gaps = []
+    for module_name in DEPOSIT_CHECKS:
+        module = importlib.import_module(module_name)
+        gaps.extend(module.deposit_gaps(project))
+    return gaps
+
+
+def _needs_comment(message: str) -> Callable:
+    def guard(project, *, comment="", **params):
+        return [] if comment.strip() else [message]
+
+    return guard
+
+
+def _decision_gaps(project, *, confirm_missing_avis=False, **params) -> list[str]:
+    deposit = current_deposit(project)
+    missing = [a.get_body_display() for a in deposit.avis.all() if not a.is_submitted]
+    if missing and not confirm_missing_avis:
+        return [
+            "Des avis manquent encore ("
+            + ", ".join(missing)
+            + ") : confirmez pour décider sans eux."
+        ]
+    return []
+
+
+def _opposition_gaps(project, *, comment="", ground_prs=False, ground_territory=False, **params):
+    reasons = _decision_gaps(project, **params)
+    if not (ground_prs or ground_territory):
+        reasons.append(
+            "Une opposition doit reposer sur l'un des deux motifs légaux : objectifs du PRS "
+            "ou pertinence du territoire."
+        )
+    if not comment.strip():
+        reasons.append("Motivez l'opposition.")
+    return reasons
+
+
+def _tacit_gaps(project, *, today=None, **params) -> list[str]:
+    deposit = current_deposit(project)
+    today = today or timezone.localdate()
+    if deposit is None or today < deadlines.tacit_validation_date(deposit.clock_start_date):
+        return ["Le délai de deux mois n'est pas écoulé."]
+    return []
+
+
+# --- Effects ------------------------------------------------------------------------------
+
+
+def _start_intention(project, *, by, **params):
+    IntentionLetter.objects.get_or_create(
+        project=project, defaults={"updated_by": by, **prefill_intention(project)}
+    )
+
+
+def _submit_intention(project, *, by, **params):
+    letter = IntentionLetter.objects.select_for_update().get(project=project)
+    letter.round += 1
+    letter.submitted_at = timezone.now()
+    letter._history_user = by
+    letter.save()
+    if project.submitted_at is None:
+        project.submitted_at = letter.submitted_at
+
+
+def _answer_body(grant: ProjectAccess) -> str:
+    return Kind.ARS_DD if Kind.ARS_DD in grant.review_kinds else Kind.CPAM
+
+
+def _answer_intention(answer):
+    def effect(project, *, by, grant, comment="", **params):
+        letter = IntentionLetter.objects.get(project=project)
+        body = _answer_body(grant)
+        if letter.answers.filter(round=letter.round, body=body).exists():
+            raise TransitionError(["Votre organisme a déjà répondu à cet envoi."])
+        IntentionAnswer.objects.create(
+            letter=letter, round=letter.round, body=body, answer=answer, comment=comment, by=by
+        )
+
+    return effect
+
+
+def _after_intention_answer(project) -> str:
+    letter = IntentionLetter.objects.get(project=project)
+    answers = {a.body: a.answer for a in letter.answers.filter(round=letter.round)}
+    if IntentionAnswer.Answer.REWORK in answers.values():
+        return State.INTENTION_REWORK
+    if answers.get(Kind.ARS_DD) == answers.get(Kind.CPAM) == IntentionAnswer.Answer.VALIDATED:
+        return State.REDACTION
+    return State.INTENTION_SUBMITTED
+
+
+def _deposit(project, *, by, **params):
+    today = params.get("received_date") or timezone.localdate()
+    number = project.deposits.count() + 1
+    content = snapshot(project)
+    encoded = json.dumps(content, cls=DjangoJSONEncoder, sort_keys=True)
+    deposit = Deposit.objects.create(
+        project=project,
+        number=number,
+        received_date=today,
+        clock_start_date=today,
+        snapshot=json.loads(encoded),
+        snapshot_hash=hashlib.sha256(encoded.encode()).hexdigest(),
+        deposited_by=by,
+    )
+    Avis.objects.bulk_create(Avis(deposit=deposit, body=body) for body in AvisBody.values)
+    # The PDF is rendered now, in the same transaction, so that it prints exactly what the
+    # snapshot holds; it stays attached to the deposit, with its hash, whatever comes after.
+    from .documents import document_freeze_for_deposit
+
+    document_freeze_for_deposit(project=project, deposit=deposit, by=by)
+
+
+def _declare_incomplete(project, *, comment="", **params):
+    deposit = current_deposit(project)
+    deposit.is_incomplete = True
+    deposit.missing_pieces = comment
+    deposit.save(update_fields=["is_incomplete", "missing_pieces"])
+
+
+def _complete(project, **params):
+    deposit = current_deposit(project)
+    deposit.is_incomplete = False
+    deposit.clock_start_date = params.get("received_date") or timezone.localdate()
+    deposit.save(update_fields=["is_incomplete", "clock_start_date"])
+
+
+def _decide(kind):
+    def effect(project, *, by, comment="", **params):
+        deposit = current_deposit(project)
+        try:
+            with transaction.atomic():
+                Decision.objects.create(
+                    deposit=deposit,
+                    kind=kind,
+                    ground_prs=bool(params.get("ground_prs")),
+                    ground_territory=bool(params.get("ground_territory")),
+                    motivation=comment if kind == Decision.Kind.OPPOSITION else "",
+                    vigilance=params.get("vigilance", "")
+                    or (comment if kind == Decision.Kind.VALIDATION else ""),
+                    decided_by=by,
+                )
+        except IntegrityError:
+            raise TransitionError(["Une décision a déjà été enregistrée pour ce dépôt."]) from None
+
+    return effect
+
+
+def _contract_gaps(project, **params) -> list[str]:
+    reasons = []
+    for name, label in (
+        ("signature_date", "la date de signature"),
+        ("cpts_signed_date", "la date de signature de la CPTS"),
+        ("cpam_signed_date", "la date de signature de la CPAM"),
+        ("ars_signed_date", "la date de signature de l'ARS"),
+    ):
+        if not params.get(name):
+            reasons.append(f"Indiquez {label} (JJ/MM/AAAA).")
+    if not reasons and params["signature_date"] < max(
+        params["cpts_signed_date"], params["cpam_signed_date"], params["ars_signed_date"]
+    ):
+        reasons.append("Le contrat commence à la dernière des trois signatures, ou après.")
+    return reasons
+
+
+def _sign_contract(project, *, by, **params):
+    from .followup import committed_amount
+
+    Contract.objects.create(
+        project=project,
+        signature_date=params["signature_date"],
+        bareme=bareme_in_force(params["signature_date"]),
+        annual_amount=committed_amount(project, params["signature_date"]),
+        cpts_signed_date=params["cpts_signed_date"],
+        cpam_signed_date=params["cpam_signed_date"],
+        ars_signed_date=params["ars_signed_date"],
+        recorded_by=by,
+    )
+
+
+def bareme_in_force(day) -> str:
+    """The name of the funding barème in force at `day` (funding app), or ""."""
+    from funding.calculator import FundingError, get_bareme
+
+    try:
+        return get_bareme(on=day).name
+    except FundingError:
+        return ""
+
+
+# --- The table ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str  # the button
+    event: str  # the timeline
+    to: str | Callable[[Project], str]
+    who: Callable[[ProjectAccess], bool]
+    guard: Callable[..., list[str]] | None = None
+    effect: Callable[..., None] | None = None
+    public: bool = True
+    style: str = "primary"
+    fields: tuple[str, ...] = field(default_factory=tuple)  # what the form asks
+    comment_label: str = "Commentaire"  # the label of its comment field, when it asks one
+
+
+_T = Transition
+_INTENTION_SUBMIT = _T(
+    "submit_intention",
+    "Transmettre la lettre d'intention à l'ARS et à la CPAM",
+    "Lettre d'intention transmise à la DD ARS et à la CPAM",
+    State.INTENTION_SUBMITTED,
+    _coordinator,
+    intention_gaps,
+    _submit_intention,
+)
+_DEPOSIT = _T(
+    "deposit",
+    "Déposer le projet de santé",
+    "Projet de santé déposé auprès de la DD ARS",
+    State.DEPOSITED,
+    _coordinator_or_bureau,
+    deposit_gaps,
+    _deposit,
+)
+_SIGN_CONTRACT = _T(
+    "sign_contract",
+    "Enregistrer la signature du contrat ACI",
+    "Contrat ACI signé par la CPTS, la CPAM et l'ARS",
+    State.CONTRACTED,
+    _coordinator_or_bureau,
+    guard=_contract_gaps,
+    effect=_sign_contract,
+    fields=("signature_date", "cpts_signed_date", "cpam_signed_date", "ars_signed_date"),
+)
+
+TRANSITIONS: dict[tuple[str, str], Transition] = {
+    (State.INITIATIVE, "start_intention"): _T(
+        "start_intention",
+        "Commencer la lettre d'intention",
+        "Rédaction de la lettre d'intention commencée",
+        State.INTENTION_DRAFT,
+        _coordinator,
+        effect=_start_intention,
+    ),
+    (State.INTENTION_DRAFT, "submit_intention"): _INTENTION_SUBMIT,
+    (State.INTENTION_REWORK, "submit_intention"): _INTENTION_SUBMIT,
+    (State.INTENTION_SUBMITTED, "validate_intention"): _T(
+        "validate_intention",
+        "Valider la lettre d'intention",
+        "Lettre d'intention validée",
+        _after_intention_answer,
+        _intention_reviewer,
+        effect=_answer_intention(IntentionAnswer.Answer.VALIDATED),
+        style="success",
+        fields=("comment",),
+        comment_label="Points de vigilance (facultatif)",
+    ),
+    (State.INTENTION_SUBMITTED, "rework_intention"): _T(
+        "rework_intention",
+        "Demander de retravailler la lettre",
+        "Lettre d'intention à retravailler",
+        _after_intention_answer,
+        _intention_reviewer,
+        guard=_needs_comment("Dites ce qui est à retravailler."),
+        effect=_answer_intention(IntentionAnswer.Answer.REWORK),
+        style="outline-danger",
+        fields=("comment",),
+    ),
+    (State.REDACTION, "deposit"): _DEPOSIT,
+    (State.OPPOSED, "deposit"): _DEPOSIT,
+    (State.DEPOSITED, "declare_incomplete"): _T(
+        "declare_incomplete",
+        "Déclarer le dossier incomplet",
+        "Dossier déclaré incomplet : délai suspendu",
+        State.INCOMPLETE,
+        _ars_reviewer,
+        guard=_needs_comment("Listez les pièces manquantes."),
+        effect=_declare_incomplete,
+        style="outline-danger",
+        fields=("comment",),
+        comment_label="Pièces manquantes",
+    ),
+    (State.INCOMPLETE, "complete"): _T(
+        "complete",
+        "Transmettre les pièces manquantes",
+        "Pièces manquantes transmises : le délai de deux mois repart",
+        State.DEPOSITED,
+        _coordinator_or_bureau,
+        effect=_complete,
+        fields=("comment",),
+    ),
+    (State.DEPOSITED, "validate"): _T(
+        "validate",
+        "Valider le projet de santé",
+        "Projet de santé validé par l'ARS",
+        State.VALIDATED,
+        _decider,
+        guard=_decision_gaps,
+        effect=_decide(Decision.Kind.VALIDATION),
+        style="success",
+        fields=("comment", "confirm_missing_avis"),
+        comment_label="Points de vigilance (facultatif)",
+    ),
+    (State.DEPOSITED, "oppose"): _T(
+        "oppose",
+        "S'opposer au projet de santé",
+        "Opposition de l'ARS au projet de santé",
+        State.OPPOSED,
+        _decider,
+        guard=_opposition_gaps,
+        effect=_decide(Decision.Kind.OPPOSITION),
+        style="outline-danger",
+        fields=("comment", "ground_prs", "ground_territory", "confirm_missing_avis"),
+        comment_label="Motivation de l'opposition",
+    ),
+    (State.VALIDATED, "sign_contract"): _SIGN_CONTRACT,
+    (State.TACITLY_VALIDATED, "sign_contract"): _SIGN_CONTRACT,
+    (State.DEPOSITED, "record_tacit_validation"): _T(
+        "record_tacit_validation",
+        "Constater la validation tacite",
+        "Projet de santé réputé validé (aucune opposition dans le délai de deux mois)",
+        State.TACITLY_VALIDATED,
+        _system,
+        guard=_tacit_gaps,
+    ),
+}
+
+
+# --- Reading the state --------------------------------------------------------------------
+
+
+def current_deposit(project: Project) -> Deposit | None:
+    return project.deposits.order_by("-number").first()
+
+
+def effective_state(project: Project, *, deposit: Deposit | None = None, today=None) -> str:
+    """The state as it is today: a deposit past its deadline without decision is réputé validé."""
+    if project.state == State.DEPOSITED:
+        deposit = deposit or current_deposit(project)
+        today = today or timezone.localdate()
+        if deposit and today >= deadlines.tacit_validation_date(deposit.clock_start_date):
+            return State.TACITLY_VALIDATED
+    return project.state
+
+
+def allowed_actions(project: Project, user) -> list[Transition]:
+    """The buttons this user may press now (the guards are checked when pressed)."""
+    state = effective_state(project)
+    grant = access_for(user, project)
+    return [t for (s, _), t in TRANSITIONS.items() if s == state and t.who(grant)]
+
+
+def prefill_intention(project: Project) -> dict:
+    """What the project already holds, to start the intention letter with."""
+    names = ", ".join(f"{d.name} ({d.code})" for d in project.departements.all())
+    return {
+        "porteur": project.organisation.name,
+        "territory": f"Départements : {names}" if names else "",
+    }
+
+
+def snapshot(project: Project) -> dict:
+    """Every record of the domain apps hanging off the project, serialised (frozen at deposit)."""
+    from django.apps import apps
+    from django.core import serializers
+
+    content = {"project": {"name": project.name, "slug": project.slug}}
+    for app_label in SNAPSHOT_APPS:
+        for model in apps.get_app_config(app_label).get_models():
+            if model.__name__.startswith("Historical"):
+                continue
+            path = _path_to_project(model)
+            if path is None:
+                continue
+            rows = model.objects.filter(**{path: project}).order_by("pk")
+            content[model._meta.label] = serializers.serialize("python", rows)
+    return json.loads(json.dumps(content, cls=DjangoJSONEncoder))
+
+
+def _path_to_project(model, depth: int = 0) -> str | None:
+    """The lookup from `model` to its Project through foreign keys ('project', 'fiche__project')."""
+    if depth > 3:
+        return None
+    for model_field in model._meta.fields:
+        if isinstance(model_field, models.ForeignKey):
+            if model_field.related_model is Project:
+                return model_field.name
+    for model_field in model._meta.fields:
+        if isinstance(model_field, models.ForeignKey) and model_field.related_model is not model:
+            related = model_field.related_model
+            if related._meta.app_label in SNAPSHOT_APPS:
+                inner = _path_to_project(related, depth + 1)
+                if inner:
+                    return f"{model_field.name}__{inner}"
+    return None
+
+
+# --- Applying an action -------------------------------------------------------------------
+
+
+def apply(*, project: Project, action: str, by, comment: str = "", today=None, **params) -> Project:
+    """Apply `action` to `project` for user `by` (None: the system's daily task)."""
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        state = effective_state(project, today=today)
+        if state != project.state and action != "record_tacit_validation":
+            # Record what already is (réputé validé) before looking at the asked action.
+            _record(project, TRANSITIONS[(project.state, "record_tacit_validation")], None, "")
+        transition = TRANSITIONS.get((state, action))
+        if action == "record_tacit_validation":
+            transition = TRANSITIONS.get((project.state, action))
+        if transition is None:
+            raise TransitionError(["Cette action n'est pas possible à cette étape du projet."])
+        grant = access_for(by, project) if by is not None else ProjectAccess()
+        if by is not None and not transition.who(grant):
+            raise TransitionError(["Votre rôle ne permet pas cette action."])
+        if by is None and transition.action != "record_tacit_validation":
+            raise TransitionError(["Seule une personne peut faire cette action."])
+        if transition.guard:
+            reasons = transition.guard(project, comment=comment, today=today, **params)
+            if reasons:
+                raise TransitionError(reasons)
+        if transition.effect:
+            transition.effect(project, by=by, grant=grant, comment=comment, **params)
+        event = _record(project, transition, by, comment)
+    return project if event is None else Project.objects.get(pk=project.pk)
+
+
+def _record(project: Project, transition: Transition, by, comment: str) -> ProjectEvent | None:
+    to = transition.to(project) if callable(transition.to) else transition.to
+    from_state = project.state
+    project.state = to
+    project.stage = STAGE_OF_STATE[to]
+    project.save(update_fields=["state", "stage", "submitted_at", "updated_at"])
+    deposit = current_deposit(project)
+    if transition.action == "record_tacit_validation":
+        comment = f"Dépôt n°{deposit.number}"
+    event = ProjectEvent.objects.create(
+        project=project,
+        action=transition.action,
+        label=transition.event,
+        from_state=from_state,
+        to_state=to,
+        actor=by,
+        comment=comment,
+        public=transition.public,
+    )
+    from .tasks import notify_event_task
+
+    transaction.on_commit(lambda: notify_event_task.delay(event_id=event.pk))
+    return event
+
+
+def record_due_tacit_validations(*, today: dt.date | None = None) -> int:
+    """The daily task: record each tacit validation once. Returns how many were recorded."""
+    today = today or timezone.localdate()
+    recorded = 0
+    for project in Project.objects.filter(state=State.DEPOSITED):
+        if effective_state(project, today=today) == State.TACITLY_VALIDATED:
+            try:
+                apply(project=project, action="record_tacit_validation", by=None, today=today)
+            except (TransitionError, IntegrityError):
+                continue
+            recorded += 1
+    return recorded

@@ -1,0 +1,201 @@
+from django.core.paginator import Paginator
+from django.db.models import (
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    When,
+)
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from accounts.models import Membership
+from geo.models import Departement
+from projects import access
+from projects.deadlines import deadline_warning, opposition_deadline
+from projects.models import Contract, Deposit, IntentionLetter, Project, State
+
+from . import overview, review
+from . import transitions as lifecycle
+from .filters import ProjectFilter, late_q
+from .transition_views import lifecycle_clock
+
+PAGE_SIZE = 25
+EVENTS_SHOWN = 30
+
+
+def _home_destinations(user) -> list[dict]:
+    """Every workspace the user can enter, in the order of the navigation."""
+    destinations = []
+    cpts_org_ids = [m.organisation_id for m in user.active_memberships if m.is_cpts_role]
+    if cpts_org_ids:
+        for project in access.projects_for_user(user).filter(organisation_id__in=cpts_org_ids):
+            destinations.append(
+                {
+                    "label": project.name,
+                    "detail": "Espace de travail de la CPTS",
+                    "url": reverse("lifecycle:project-detail", args=[project.slug]),
+                }
+            )
+    roles = {m.role for m in user.active_memberships}
+    if roles & set(Membership.REVIEW_ROLES):
+        destinations.append(
+            {
+                "label": "Instruction",
+                "detail": "Les projets de votre périmètre",
+                "url": reverse("lifecycle:review-queue"),
+            }
+        )
+    if Membership.Role.ANALYST in roles or user.is_superuser:
+        destinations.append(
+            {
+                "label": "Vue d'ensemble",
+                "detail": "Où en est chaque CPTS",
+                "url": reverse("lifecycle:analyst-overview"),
+            }
+        )
+    if user.is_staff:
+        destinations.append(
+            {
+                "label": "Administration",
+                "detail": "Comptes, organisations, référentiels",
+                "url": reverse("admin:index"),
+            }
+        )
+    return destinations
+
+
+@require_GET
+def home(request):
+    destinations = _home_destinations(request.user)
+    if len(destinations) == 1:
+        return redirect(destinations[0]["url"])
+    return render(request, "lifecycle/home.html", {"destinations": destinations})
+
+
+@require_GET
+def project_detail(request, slug):
+    project = access.get_project_for_user(request.user, slug)
+    grant = access.access_for(request.user, project)
+    team = []
+    if grant.cpts_role:
+        rank = {role: i for i, role in enumerate(Membership.Role.values)}
+        team = sorted(
+            Membership.objects.filter(organisation_id=project.organisation_id).select_related(
+                "user"
+            ),
+            key=lambda m: (rank[m.role], m.user.last_name, m.user.first_name),
+        )
+    deposit = lifecycle.current_deposit(project)
+    actions = lifecycle.allowed_actions(project, request.user)
+    # What the next step still needs, as its guard says (shown before the button is pressed).
+    needs = [
+        (action, action.guard(project))
+        for action in actions
+        if action.guard in (lifecycle.intention_gaps, lifecycle.deposit_gaps)
+    ]
+    events = project.events.select_related("actor")
+    if not grant.review_roles:
+        events = events.filter(public=True)
+    decision = getattr(deposit, "decision", None) if deposit else None
+    return render(
+        request,
+        "lifecycle/project_detail.html",
+        {
+            "project": project,
+            "grant": grant,
+            "stages": Project.Stage.choices,
+            "team": team,
+            "state": lifecycle.effective_state(project, deposit=deposit),
+            "states": dict(State.choices),
+            "deposit": deposit,
+            "clock": lifecycle_clock(project, deposit) if project.stage == "INSTRUCTION" else None,
+            "actions": actions,
+            "needs": needs,
+            "events": events[:EVENTS_SHOWN],
+            "decision": decision,
+            "show_review": bool(deposit) and (bool(grant.review_roles) or decision is not None),
+            "has_letter": IntentionLetter.objects.filter(project=project).exists(),
+            "progress": review.avis_progress(deposit) if deposit else None,
+            "contract": Contract.objects.filter(project=project).first(),
+        },
+    )
+
+
+def _filtered_page(request, queryset, departements):
+    queryset = queryset.select_related("organisation").prefetch_related(
+        Prefetch("departements", queryset=Departement.objects.order_by("code"))
+    )
+    project_filter = ProjectFilter(request.GET, queryset=queryset, departements=departements)
+    page = Paginator(project_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return project_filter, page, query.urlencode()
+
+
+@require_GET
+def review_queue(request):
+    access.require_role(request.user, review=True)
+    latest = Deposit.objects.filter(project=OuterRef("pk")).order_by("-number")
+    # Projects under review first, by deadline (it grows with the clock's start date).
+    projects = (
+        access.reviewable_projects(request.user)
+        .annotate(
+            clock_start=Subquery(latest.values("clock_start_date")[:1]),
+            clock_suspended=Subquery(latest.values("is_incomplete")[:1]),
+            is_late=ExpressionWrapper(late_q(), output_field=BooleanField()),
+        )
+        .order_by(
+            Case(When(state__in=[State.DEPOSITED, State.INCOMPLETE], then=0), default=1),
+            F("clock_start").asc(nulls_last=True),
+            "name",
+        )
+    )
+    departements = Departement.objects.filter(
+        code__in=Project.departements.through.objects.filter(
+            project__in=access.reviewable_projects(request.user)
+        ).values("departement_id")
+    )
+    project_filter, page, query = _filtered_page(request, projects, departements)
+    today = timezone.localdate()
+    for project in page:
+        project.clock = None
+        if project.clock_start and project.state in (State.DEPOSITED, State.INCOMPLETE):
+            deadline = opposition_deadline(project.clock_start)
+            days_left = (deadline - today).days
+            project.clock = {
+                "deadline": deadline,
+                "days_left": days_left,
+                "suspended": project.clock_suspended,
+                "level": "danger" if days_left < 7 else "warning" if days_left < 15 else "success",
+                "warning": deadline_warning(deadline),
+            }
+    return render(
+        request,
+        "lifecycle/review_queue.html",
+        {"filter": project_filter, "page": page, "query": query},
+    )
+
+
+@require_GET
+def analyst_overview(request):
+    access.require_role(request.user, analyst=True)
+    projects = access.analysable_projects(request.user)
+    figures = overview.overview_figures(request.user, projects)
+    departements = Departement.objects.filter(code__in=figures.pop("departement_codes"))
+    project_filter, page, query = _filtered_page(request, projects, departements)
+    return render(
+        request,
+        "lifecycle/analyst_overview.html",
+        {
+            "filter": project_filter,
+            "page": page,
+            "query": query,
+            **figures,
+        },
+    )

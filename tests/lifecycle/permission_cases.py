@@ -1,0 +1,142 @@
+from tests.permissions import CPTS_ONLY, PROJECT_READ, expect
+
+# The Uzège project (Gard, 30) is under review: the Gard's reviewers, the regional Inter URPS
+# see its review; nobody else does before the decision — not even the CPTS itself (404).
+UNDER_REVIEW = expect(
+    anonymous=302,
+    urps_region=200,
+    reviewer_out_of_scope=200,  # Gard: in scope for Uzège
+    decider_out_of_scope=200,
+    default=404,
+)
+
+CASES = {
+    "lifecycle:deadlines": [({"slug": "pic-saint-loup"}, CPTS_ONLY)],
+    "lifecycle:calendar-feed-manage": [
+        (
+            {"slug": "pic-saint-loup"},
+            {role: 302 if status == 200 else status for role, status in CPTS_ONLY.items()},
+            {"method": "post"},
+        )
+    ],
+    "lifecycle:calendar-feed": [({"token": "inconnu"}, expect(default=404))],
+    "lifecycle:project-transition": [
+        # No action given: whoever may see the project is sent back to it with a message.
+        (
+            {"slug": "pic-saint-loup"},
+            {role: 302 if status == 200 else status for role, status in PROJECT_READ.items()},
+            {"method": "post"},
+        ),
+    ],
+    "lifecycle:intention-letter": [({"slug": "pic-saint-loup"}, PROJECT_READ)],
+    "lifecycle:review-detail": [
+        ({"slug": "uzege-pont-du-gard"}, UNDER_REVIEW),
+        ({"slug": "pic-saint-loup"}, expect(anonymous=302, default=404)),  # nothing deposited
+    ],
+    "lifecycle:avis-detail": [
+        ({"slug": "uzege-pont-du-gard", "body": "ARS_DD"}, UNDER_REVIEW),
+        ({"slug": "uzege-pont-du-gard", "body": "URPS"}, UNDER_REVIEW),
+    ],
+}
+
+
+def _document(demo, kind="INTENTION_LETTER", deposited=False):
+    from projects.models import Document
+
+    project = demo["projects"]["pic-saint-loup"]
+    return Document.objects.create(project=project, kind=kind, content_hash="x", status="PENDING")
+
+
+def intention_document(demo):
+    return {"slug": "pic-saint-loup", "pk": _document(demo).pk}
+
+
+def working_document(demo):
+    return {"slug": "pic-saint-loup", "pk": _document(demo, kind="PROJET_DE_SANTE").pk}
+
+
+def ready_document(demo):
+    from django.core.files.base import ContentFile
+
+    document = _document(demo)
+    document.status = "DONE"
+    document.file.save("lettre.pdf", ContentFile(b"%PDF-1.7 test"), save=True)
+    return {"slug": "pic-saint-loup", "pk": document.pk}
+
+
+CASES.update(
+    {
+        "lifecycle:document-list": [({"slug": "pic-saint-loup"}, PROJECT_READ)],
+        "lifecycle:document-create": [
+            # No kind given: refused to everyone who reaches the project.
+            (
+                {"slug": "pic-saint-loup"},
+                {role: 403 if status == 200 else status for role, status in PROJECT_READ.items()},
+                {"method": "post"},
+            )
+        ],
+        "lifecycle:document-detail": [
+            (intention_document, PROJECT_READ),
+            # The CPTS's working draft of the projet de santé: its own people only.
+            (working_document, {**CPTS_ONLY, **{k: 404 for k, v in CPTS_ONLY.items() if v == 403}}),
+        ],
+        "lifecycle:document-download": [(ready_document, PROJECT_READ)],
+    }
+)
+
+
+# The yearly follow-up. Pic Saint-Loup has no contract yet: its overview says so, its years
+# don't exist. The Bassin de Thau (Hérault, 34) is under contract: the roles of tests/
+# permissions.py belong to another CPTS (404), the Hérault's reviewers and the region's see it.
+THAU = "bassin-de-thau"
+THAU_READ = expect(
+    anonymous=302,
+    coordinator=404,
+    pilot=404,
+    bureau=404,
+    member=404,
+    other_cpts=404,
+    reviewer_out_of_scope=404,
+    decider_out_of_scope=404,
+    default=200,
+)
+
+
+def _thau(status_of_readers: int, **allowed) -> dict:
+    return {
+        role: (allowed.get(role, status_of_readers) if status == 200 else status)
+        for role, status in THAU_READ.items()
+    }
+
+
+CASES.update(
+    {
+        "lifecycle:followup": [
+            ({"slug": "pic-saint-loup"}, PROJECT_READ),
+            ({"slug": THAU}, THAU_READ),
+        ],
+        "lifecycle:dialogue": [
+            ({"slug": THAU, "year": "2"}, THAU_READ),
+            ({"slug": THAU, "year": "6"}, expect(anonymous=302, default=404)),
+            ({"slug": "pic-saint-loup", "year": "1"}, expect(anonymous=302, default=404)),
+            # Preparing it: the DD ARS and the CPAM (an empty form is refused: 422).
+            (
+                {"slug": THAU, "year": "2"},
+                _thau(403, reviewer_in_scope=422, decider_in_scope=422, cpam_in_scope=422),
+                {"method": "post"},
+            ),
+        ],
+        # No party named: nobody signs (403); outsiders don't find the project (404).
+        "lifecycle:dialogue-sign": [({"slug": THAU, "year": "2"}, _thau(403), {"method": "post"})],
+        "lifecycle:payment-create": [
+            (
+                {"slug": THAU, "year": "2"},
+                _thau(403, cpam_in_scope=422, admin=422),
+                {"method": "post"},
+            )
+        ],
+        "lifecycle:dialogue-report": [
+            ({"slug": THAU, "year": "1"}, _thau(302), {"method": "post"})
+        ],
+    }
+)
