@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 # The demo: SQLite, tasks in-process, no broker, the demo accounts on the login page.
 DEMO_ENV := DATABASE_URL=sqlite:///db.sqlite3 REDIS_URL= CELERY_TASK_ALWAYS_EAGER=true DEMO_MODE=true DJANGO_DEBUG=false
 
-.PHONY: install system-deps run worker beat test lint format migrations-check check bench clean
+.PHONY: install system-deps run worker beat test lint lint-imports format migrations-check check bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,7 +49,12 @@ format: install
 migrations-check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-check: lint migrations-check
+# The import contracts of .importlinter (docs/architecture.md); lint-imports puts the current
+# directory (the repository root) on sys.path to find the apps.
+lint-imports: install
+	$(BIN)/lint-imports --no-cache --no-logo
+
+check: lint lint-imports migrations-check
 	$(BIN)/python manage.py check
 
 # The benchmark (bench/): its own PostgreSQL database, created when missing; seeds 15 then

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Invitation, Membership, Organisation, TeamEvent, User, role_fits_organisation
+from .tasks import send_invitation_email_task
 
 INVITATION_DAYS = 7
 Role = Membership.Role
@@ -34,8 +35,6 @@ def _new_token() -> tuple[str, str]:
 
 
 def _send_on_commit(invitation: Invitation, token: str, build_url) -> None:
-    from .tasks import send_invitation_email_task
-
     url = build_url(token)
     transaction.on_commit(
         lambda: send_invitation_email_task.delay(invitation_id=invitation.pk, url=url)

@@ -3,95 +3,117 @@ follow-up can be seen: fiches with result indicators, two years of results, the 
 dialogue de gestion signed by the three parties, the second one prepared and late, and the
 payments made. Idempotent, like the rest of the demo."""
 
+from __future__ import annotations
+
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
 
+from funding.calculator import payment_schedule
+from funding.data import aci_2019
+from funding.models import Bareme, BaremeLine, Budget
 from lifecycle.followup import committed_amount
-from projects.models import (
-    AnnualDialogue,
-    Avis,
-    AvisBody,
-    Contract,
-    ContractPayment,
-    Decision,
-    Deposit,
-    ProjectEvent,
-)
+from missions.models import Indicator, IndicatorResult, Mission
+from projects.models import AnnualDialogue, Contract, ContractPayment, Decision
+
+from .common import deposit_ensure, timeline_ensure
+from .missions import FicheSpec, IndicatorSpec, seed_fiche
 
 SLUG = "bassin-de-thau"
 SIGNED = dt.date(2024, 9, 2)
 RECEIVED = dt.date(2024, 3, 4)
+COORDINATOR = "lucie.bernard"
 
-# mission code, fiche title, result indicator, unit, baseline, target, year 1, year 2
+
+@dataclass(frozen=True)
+class FollowedFiche:
+    """A fiche under contract: its one result indicator and its results of years 1 and 2."""
+
+    mission: str
+    title: str
+    indicator: str
+    unit: str
+    baseline: str
+    target: str
+    results: tuple[str, str]
+
+
 FICHES = [
-    (
-        "1a",
-        "Trouver un médecin traitant aux patients en ALD qui n'en ont pas",
-        "Patients en ALD sans médecin traitant ayant trouvé un médecin",
-        "patients",
-        "0",
-        "400",
-        "240",
-        "352",
+    FollowedFiche(
+        mission="1a",
+        title="Trouver un médecin traitant aux patients en ALD qui n'en ont pas",
+        indicator="Patients en ALD sans médecin traitant ayant trouvé un médecin",
+        unit="patients",
+        baseline="0",
+        target="400",
+        results=("240", "352"),
     ),
-    (
-        "1b",
-        "Organiser des créneaux de soins non programmés dans les cabinets",
-        "Créneaux de soins non programmés ouverts par semaine",
-        "créneaux",
-        "20",
-        "120",
-        "75",
-        "120",
+    FollowedFiche(
+        mission="1b",
+        title="Organiser des créneaux de soins non programmés dans les cabinets",
+        indicator="Créneaux de soins non programmés ouverts par semaine",
+        unit="créneaux",
+        baseline="20",
+        target="120",
+        results=("75", "120"),
     ),
-    (
-        "2",
-        "Parcours de la personne âgée fragile à domicile",
-        "Patients âgés suivis dans le parcours",
-        "patients",
-        "0",
-        "150",
-        "60",
-        "117",
+    FollowedFiche(
+        mission="2",
+        title="Parcours de la personne âgée fragile à domicile",
+        indicator="Patients âgés suivis dans le parcours",
+        unit="patients",
+        baseline="0",
+        target="150",
+        results=("60", "117"),
     ),
-    (
-        "3",
-        "Dépistage du cancer colorectal en pharmacie et au cabinet",
-        "Taux de participation au dépistage du cancer colorectal",
-        "%",
-        "28",
-        "38",
-        "31",
-        "35",
+    FollowedFiche(
+        mission="3",
+        title="Dépistage du cancer colorectal en pharmacie et au cabinet",
+        indicator="Taux de participation au dépistage du cancer colorectal",
+        unit="%",
+        baseline="28",
+        target="38",
+        results=("31", "35"),
     ),
+]
+# The rates of attainment retained by the first dialogue de gestion, per funded mission.
+ATTAINMENT_YEAR_1 = {"acces_soins": "60", "parcours": "40", "prevention": "30"}
+# What the CPAM paid: (contract year, kind, paid on, reference).
+PAYMENTS = [
+    (1, "start", SIGNED + dt.timedelta(days=30), "Versement à la signature"),
+    (1, "balance", dt.date(2025, 10, 31), "Solde de l'année 1"),
+    (2, "start", dt.date(2025, 10, 31), "Avance de l'année 2"),
 ]
 
 
-def seed(seeded: dict) -> None:
-    from funding.calculator import payment_schedule
-    from funding.data import aci_2019
-    from funding.models import Bareme, BaremeLine, Budget
-    from missions.models import Fiche, Indicator, IndicatorResult, Mission
-
-    users, project = seeded["users"], seeded["projects"][SLUG]
-    coordinator, president = users["lucie.bernard"], users["marc.olivier"]
-    ars, decider = users["isabelle.moreau"], users["philippe.girard"]
-    cpam = users["marie.chevalier"]
-    aci_2019.install(Bareme, BaremeLine)
-
-    deposit, created = Deposit.objects.get_or_create(
-        project=project,
-        number=1,
-        defaults={
-            "received_date": RECEIVED,
-            "clock_start_date": RECEIVED,
-            "deposited_by": coordinator,
-        },
+def _fiche_spec(fiche: FollowedFiche) -> FicheSpec:
+    return FicheSpec(
+        mission=fiche.mission,
+        title=fiche.title,
+        pilot=COORDINATOR,
+        objectives=f"- {fiche.indicator} : de {fiche.baseline} à {fiche.target} {fiche.unit}",
+        start_date=SIGNED + dt.timedelta(days=90),
+        end_date=dt.date(2029, 9, 1),
+        indicators=[
+            IndicatorSpec(
+                name=fiche.indicator,
+                kind=Indicator.Kind.RESULT,
+                baseline=fiche.baseline,
+                target=fiche.target,
+                unit=fiche.unit,
+                source="Données CPAM et registre de la CPTS",
+                frequency="annuelle",
+                drives_funding=fiche.mission != "1b",  # one per funded mission: 1a, 1b share one
+            )
+        ],
     )
-    if created:
-        Avis.objects.bulk_create(Avis(deposit=deposit, body=body) for body in AvisBody.values)
+
+
+def _seed_contract(project, coordinator, decider) -> Budget:
+    """The deposit, its validation, the contract, and the budget whose funding it commits."""
+    deposit, _ = deposit_ensure(project, received=RECEIVED, by=coordinator)
     Decision.objects.get_or_create(
         deposit=deposit,
         defaults={
@@ -118,27 +140,18 @@ def seed(seeded: dict) -> None:
     budget.snp_orientation, budget.updated_by = False, coordinator
     budget.save()
     Contract.objects.filter(project=project).update(annual_amount=committed_amount(project, SIGNED))
+    return budget
 
+
+def _seed_fiches(project, users: dict, coordinator) -> None:
+    """The fiches, each with its result indicator and the results of the two years."""
     missions = {m.code: m for m in Mission.objects.all()}
-    for number, (code, title, name, unit, base, target, year1, year2) in enumerate(FICHES, 1):
-        fiche = Fiche.objects.filter(project=project, number=number).first()
-        if fiche is None:
-            fiche = Fiche(project=project, number=number)
-        fiche.mission, fiche.title, fiche.pilot = missions[code], title, coordinator
-        fiche.objectives = f"- {name} : de {base} à {target} {unit}"
-        fiche.start_date, fiche.end_date = SIGNED + dt.timedelta(days=90), dt.date(2029, 9, 1)
-        fiche.updated_by = coordinator
-        fiche.save()
-        indicator = fiche.indicators.filter(number=1).first() or Indicator(
-            fiche=fiche, number=1, position=1
+    for number, followed in enumerate(FICHES, 1):
+        fiche = seed_fiche(
+            project, number, _fiche_spec(followed), missions=missions, users=users, by=coordinator
         )
-        indicator.name, indicator.kind, indicator.unit = name, Indicator.Kind.RESULT, unit
-        indicator.baseline, indicator.target = Decimal(base), Decimal(target)
-        indicator.source, indicator.frequency = "Données CPAM et registre de la CPTS", "annuelle"
-        indicator.drives_funding = code != "1b"  # one per funded mission (1a and 1b share one)
-        indicator.updated_by = coordinator
-        indicator.save()
-        for year, value in ((1, year1), (2, year2)):
+        indicator = fiche.indicators.get(number=1)
+        for year, value in enumerate(followed.results, start=1):
             IndicatorResult.objects.update_or_create(
                 indicator=indicator,
                 year=year,
@@ -150,13 +163,16 @@ def seed(seeded: dict) -> None:
                 },
             )
 
+
+def _seed_dialogues(project, coordinator, *, president, cpam, ars) -> None:
+    """The first dialogue de gestion, signed by the three parties; the second, prepared."""
     signed_at = timezone.make_aware(dt.datetime(2025, 10, 14, 16, 0))
     AnnualDialogue.objects.update_or_create(
         project=project,
         year=1,
         defaults={
             "meeting_date": dt.date(2025, 10, 14),
-            "attainment": {"acces_soins": "60", "parcours": "40", "prevention": "30"},
+            "attainment": ATTAINMENT_YEAR_1,
             "minutes": "Première année : les actions ont démarré dans les délais.\n\n"
             "- Accès aux soins : 240 patients en ALD ont trouvé un médecin traitant.\n"
             "- Parcours : la montée en charge est plus lente que prévu.\n"
@@ -180,21 +196,19 @@ def seed(seeded: dict) -> None:
             "updated_by": coordinator,
         },
     )
-    # What the CPAM paid: the schedule of the contract with the rates of the first dialogue.
+
+
+def _seed_payments(project, budget: Budget, cpam) -> None:
+    """What the CPAM paid: the schedule of the contract at the rates of the first dialogue."""
     schedule = payment_schedule(
         signature_date=SIGNED,
         population=budget.population,
         missions=budget.missions,
-        attainment={"acces_soins": 0.6, "parcours": 0.4, "prevention": 0.3},
+        attainment={code: int(rate) / 100 for code, rate in ATTAINMENT_YEAR_1.items()},
         years=2,
     )
     amounts = {(p.year, p.kind): p.amount for p in schedule}
-    payments = [
-        (1, "start", SIGNED + dt.timedelta(days=30), "Versement à la signature"),
-        (1, "balance", dt.date(2025, 10, 31), "Solde de l'année 1"),
-        (2, "start", dt.date(2025, 10, 31), "Avance de l'année 2"),
-    ]
-    for year, kind, paid_on, reference in payments:
+    for year, kind, paid_on, reference in PAYMENTS:
         ContractPayment.objects.update_or_create(
             project=project,
             year=year,
@@ -206,11 +220,25 @@ def seed(seeded: dict) -> None:
                 "recorded_by": cpam,
             },
         )
-    if not project.events.exists():
-        for action, label, user in [
+
+
+def seed(seeded: dict) -> None:
+    users, project = seeded["users"], seeded["projects"][SLUG]
+    coordinator, president = users[COORDINATOR], users["marc.olivier"]
+    ars, decider = users["isabelle.moreau"], users["philippe.girard"]
+    cpam = users["marie.chevalier"]
+    aci_2019.install(Bareme, BaremeLine)
+
+    budget = _seed_contract(project, coordinator, decider)
+    _seed_fiches(project, users, coordinator)
+    _seed_dialogues(project, coordinator, president=president, cpam=cpam, ars=ars)
+    _seed_payments(project, budget, cpam)
+    timeline_ensure(
+        project,
+        [
             ("deposit", "Projet de santé déposé auprès de la DD ARS", coordinator),
             ("validate", "Projet de santé validé par l'ARS", decider),
             ("sign_contract", "Contrat ACI signé", coordinator),
             ("dialogue_closed", "Dialogue de gestion de l'année 1 signé par les 3 parties", ars),
-        ]:
-            ProjectEvent.objects.create(project=project, action=action, label=label, actor=user)
+        ],
+    )

@@ -40,10 +40,10 @@ from django.db.models.signals import m2m_changed, post_delete, pre_delete
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, User
+from cpts_portal.lib.dates import add_months
 from geo import services as geo_services
 from geo.models import Commune, Departement, Region
 from lifecycle.transitions import TRANSITIONS
-from projects.deadlines import add_months
 from projects.models import (
     STAGE_OF_STATE,
     AnnualDialogue,

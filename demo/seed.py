@@ -5,6 +5,7 @@ demo state, so running it twice leaves the same data.
 """
 
 import datetime as dt
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
@@ -17,12 +18,9 @@ from geo.models import Departement, Region
 from projects.models import (
     STAGE_OF_STATE,
     Avis,
-    AvisBody,
-    Deposit,
     IntentionAnswer,
     IntentionLetter,
     Project,
-    ProjectEvent,
     State,
 )
 
@@ -31,6 +29,7 @@ from . import followup as demo_followup
 from . import funding as demo_funding
 from . import governance as demo_governance
 from . import missions as demo_missions
+from .common import deposit_ensure, timeline_ensure
 
 Kind = Organisation.Kind
 Scope = Organisation.Scope
@@ -46,94 +45,118 @@ DOMAIN_SEEDS = [
     demo_followup.seed,
 ]
 
+
+class OrganisationSpec(NamedTuple):
+    slug: str
+    name: str
+    kind: str
+    scope: str
+    departements: list[str]
+
+
+class ProjectSpec(NamedTuple):
+    slug: str
+    name: str
+    organisation: str  # slug
+    state: str
+    departements: list[str]
+    submitted_on: dt.date | None  # the intention letter's, at 10:00
+
+
+class PersonSpec(NamedTuple):
+    local_part: str  # of the e-mail address
+    first_name: str
+    last_name: str
+    profession: str
+    organisation: str  # slug
+    role: str
+
+
 ORGANISATIONS = [
-    # slug, name, kind, scope, départements
-    (
+    OrganisationSpec(
         "cpts-pic-saint-loup",
         "Association CPTS du Pic Saint-Loup",
         Kind.CPTS,
         Scope.DEPARTEMENTS,
         [],
     ),
-    (
+    OrganisationSpec(
         "cpts-uzege-pont-du-gard",
         "Association CPTS Uzège – Pont du Gard",
         Kind.CPTS,
         Scope.DEPARTEMENTS,
         [],
     ),
-    (
+    OrganisationSpec(
         "cpts-lodevois-larzac",
         "Association CPTS Lodévois et Larzac",
         Kind.CPTS,
         Scope.DEPARTEMENTS,
         [],
     ),
-    (
+    OrganisationSpec(
         "ars-dd-34",
         "ARS Occitanie — délégation départementale de l'Hérault",
         Kind.ARS_DD,
         Scope.DEPARTEMENTS,
         ["34"],
     ),
-    (
+    OrganisationSpec(
         "ars-dd-30",
         "ARS Occitanie — délégation départementale du Gard",
         Kind.ARS_DD,
         Scope.DEPARTEMENTS,
         ["30"],
     ),
-    ("cpam-34", "CPAM de l'Hérault", Kind.CPAM, Scope.DEPARTEMENTS, ["34"]),
-    (
+    OrganisationSpec("cpam-34", "CPAM de l'Hérault", Kind.CPAM, Scope.DEPARTEMENTS, ["34"]),
+    OrganisationSpec(
         "cpts-bassin-de-thau",
         "Association CPTS du Bassin de Thau",
         Kind.CPTS,
         Scope.DEPARTEMENTS,
         [],
     ),
-    ("urps-occitanie", "Inter URPS Occitanie", Kind.URPS, Scope.REGION, []),
-    ("ars-occitanie", "ARS Occitanie — siège", Kind.ARS_SIEGE, Scope.REGION, []),
+    OrganisationSpec("urps-occitanie", "Inter URPS Occitanie", Kind.URPS, Scope.REGION, []),
+    OrganisationSpec("ars-occitanie", "ARS Occitanie — siège", Kind.ARS_SIEGE, Scope.REGION, []),
 ]
 
 PROJECTS = [
-    # slug, name, organisation, state, départements, intention letter submitted on
-    (
+    ProjectSpec(
         "pic-saint-loup",
         "CPTS du Pic Saint-Loup",
         "cpts-pic-saint-loup",
         State.REDACTION,
         ["34"],
-        dt.date(2026, 3, 12),
+        submitted_on=dt.date(2026, 3, 12),
     ),
-    (
+    ProjectSpec(
         "uzege-pont-du-gard",
         "CPTS Uzège – Pont du Gard",
         "cpts-uzege-pont-du-gard",
         State.DEPOSITED,
         ["30"],
-        dt.date(2026, 1, 20),
+        submitted_on=dt.date(2026, 1, 20),
     ),
-    (
+    ProjectSpec(
         "lodevois-larzac",
         "CPTS Lodévois et Larzac",
         "cpts-lodevois-larzac",
         State.INITIATIVE,
         ["34"],
-        None,
+        submitted_on=None,
     ),
-    (
+    ProjectSpec(
         "bassin-de-thau",
         "CPTS du Bassin de Thau",
         "cpts-bassin-de-thau",
         State.CONTRACTED,
         ["34"],
-        dt.date(2023, 11, 6),
+        submitted_on=dt.date(2023, 11, 6),
     ),
 ]
 
 PEOPLE = [
-    # local part, first name, last name, profession, organisation, role
-    (
+    PersonSpec(
         "claire.martin",
         "Claire",
         "Martin",
@@ -141,9 +164,13 @@ PEOPLE = [
         "cpts-pic-saint-loup",
         Role.COORDINATOR,
     ),
-    ("julien.roux", "Julien", "Roux", "Médecin généraliste", "cpts-pic-saint-loup", Role.PILOT),
-    ("sophie.garnier", "Sophie", "Garnier", "Pharmacienne", "cpts-pic-saint-loup", Role.BUREAU),
-    (
+    PersonSpec(
+        "julien.roux", "Julien", "Roux", "Médecin généraliste", "cpts-pic-saint-loup", Role.PILOT
+    ),
+    PersonSpec(
+        "sophie.garnier", "Sophie", "Garnier", "Pharmacienne", "cpts-pic-saint-loup", Role.BUREAU
+    ),
+    PersonSpec(
         "karim.benali",
         "Karim",
         "Benali",
@@ -151,7 +178,7 @@ PEOPLE = [
         "cpts-pic-saint-loup",
         Role.MEMBER,
     ),
-    (
+    PersonSpec(
         "thomas.lefevre",
         "Thomas",
         "Lefèvre",
@@ -159,8 +186,10 @@ PEOPLE = [
         "cpts-uzege-pont-du-gard",
         Role.COORDINATOR,
     ),
-    ("emilie.fabre", "Émilie", "Fabre", "Sage-femme", "cpts-uzege-pont-du-gard", Role.PILOT),
-    (
+    PersonSpec(
+        "emilie.fabre", "Émilie", "Fabre", "Sage-femme", "cpts-uzege-pont-du-gard", Role.PILOT
+    ),
+    PersonSpec(
         "henri.vidal",
         "Henri",
         "Vidal",
@@ -168,8 +197,10 @@ PEOPLE = [
         "cpts-uzege-pont-du-gard",
         Role.BUREAU,
     ),
-    ("nadia.mercier", "Nadia", "Mercier", "Infirmière", "cpts-lodevois-larzac", Role.COORDINATOR),
-    (
+    PersonSpec(
+        "nadia.mercier", "Nadia", "Mercier", "Infirmière", "cpts-lodevois-larzac", Role.COORDINATOR
+    ),
+    PersonSpec(
         "lucie.bernard",
         "Lucie",
         "Bernard",
@@ -177,8 +208,10 @@ PEOPLE = [
         "cpts-bassin-de-thau",
         Role.COORDINATOR,
     ),
-    ("marc.olivier", "Marc", "Olivier", "Médecin généraliste", "cpts-bassin-de-thau", Role.BUREAU),
-    (
+    PersonSpec(
+        "marc.olivier", "Marc", "Olivier", "Médecin généraliste", "cpts-bassin-de-thau", Role.BUREAU
+    ),
+    PersonSpec(
         "isabelle.moreau",
         "Isabelle",
         "Moreau",
@@ -186,8 +219,10 @@ PEOPLE = [
         "ars-dd-34",
         Role.REVIEWER,
     ),
-    ("philippe.girard", "Philippe", "Girard", "Délégué départemental", "ars-dd-34", Role.DECIDER),
-    (
+    PersonSpec(
+        "philippe.girard", "Philippe", "Girard", "Délégué départemental", "ars-dd-34", Role.DECIDER
+    ),
+    PersonSpec(
         "camille.dupuis",
         "Camille",
         "Dupuis",
@@ -195,8 +230,10 @@ PEOPLE = [
         "ars-dd-30",
         Role.REVIEWER,
     ),
-    ("laurent.bonnet", "Laurent", "Bonnet", "Délégué départemental", "ars-dd-30", Role.DECIDER),
-    (
+    PersonSpec(
+        "laurent.bonnet", "Laurent", "Bonnet", "Délégué départemental", "ars-dd-30", Role.DECIDER
+    ),
+    PersonSpec(
         "marie.chevalier",
         "Marie",
         "Chevalier",
@@ -204,8 +241,10 @@ PEOPLE = [
         "cpam-34",
         Role.REVIEWER,
     ),
-    ("pierre.blanc", "Pierre", "Blanc", "Chargé de mission", "urps-occitanie", Role.REVIEWER),
-    (
+    PersonSpec(
+        "pierre.blanc", "Pierre", "Blanc", "Chargé de mission", "urps-occitanie", Role.REVIEWER
+    ),
+    PersonSpec(
         "helene.rousseau",
         "Hélène",
         "Rousseau",
@@ -246,58 +285,79 @@ def demo_seed(*, password: str | None = None) -> dict:
     password = password or settings.DEMO_PASSWORD
     if not geo_services.referential_is_loaded():
         geo_services.referential_load()
-    region = Region.objects.get(code=REGION)
-
-    organisations = {}
-    for slug, name, kind, scope, codes in ORGANISATIONS:
-        organisation, _ = Organisation.objects.update_or_create(
-            slug=slug,
-            defaults={
-                "name": name,
-                "kind": kind,
-                "scope": scope,
-                "region": region if scope == Scope.REGION or kind == Kind.ARS_DD else None,
-            },
-        )
-        organisation.departements.set(Departement.objects.filter(code__in=codes))
-        organisations[slug] = organisation
-
-    projects = {}
-    for slug, name, org_slug, state, codes, submitted_on in PROJECTS:
-        submitted_at = (
-            timezone.make_aware(dt.datetime.combine(submitted_on, dt.time(10, 0)))
-            if submitted_on
-            else None
-        )
-        project, _ = Project.objects.update_or_create(
-            slug=slug,
-            defaults={
-                "name": name,
-                "organisation": organisations[org_slug],
-                "state": state,
-                "stage": STAGE_OF_STATE[state],
-                "submitted_at": submitted_at,
-            },
-        )
-        project.departements.set(Departement.objects.filter(code__in=codes))
-        projects[slug] = project
-
-    users = {}
-    for local_part, first_name, last_name, profession, org_slug, role in PEOPLE:
-        user = _user(local_part, first_name, last_name, profession, password=password)
-        Membership.objects.update_or_create(
-            user=user,
-            organisation=organisations[org_slug],
-            defaults={"role": role, "is_manager": local_part in MANAGERS},
-        )
-        users[local_part] = user
-    local_part, first_name, last_name = ADMIN
-    users[local_part] = _user(local_part, first_name, last_name, password=password, superuser=True)
-    seeded = {"organisations": organisations, "projects": projects, "users": users}
+    organisations = _seed_organisations()
+    seeded = {
+        "organisations": organisations,
+        "projects": _seed_projects(organisations),
+        "users": _seed_people(organisations, password),
+    }
     _seed_lifecycle(seeded)
     for seed in DOMAIN_SEEDS:
         seed(seeded)
     return seeded
+
+
+def _seed_organisations() -> dict[str, Organisation]:
+    region = Region.objects.get(code=REGION)
+    organisations = {}
+    for spec in ORGANISATIONS:
+        regional = spec.scope == Scope.REGION or spec.kind == Kind.ARS_DD
+        organisation, _ = Organisation.objects.update_or_create(
+            slug=spec.slug,
+            defaults={
+                "name": spec.name,
+                "kind": spec.kind,
+                "scope": spec.scope,
+                "region": region if regional else None,
+            },
+        )
+        organisation.departements.set(Departement.objects.filter(code__in=spec.departements))
+        organisations[spec.slug] = organisation
+    return organisations
+
+
+def _seed_projects(organisations: dict[str, Organisation]) -> dict[str, Project]:
+    projects = {}
+    for spec in PROJECTS:
+        submitted_at = (
+            timezone.make_aware(dt.datetime.combine(spec.submitted_on, dt.time(10, 0)))
+            if spec.submitted_on
+            else None
+        )
+        project, _ = Project.objects.update_or_create(
+            slug=spec.slug,
+            defaults={
+                "name": spec.name,
+                "organisation": organisations[spec.organisation],
+                "state": spec.state,
+                "stage": STAGE_OF_STATE[spec.state],
+                "submitted_at": submitted_at,
+            },
+        )
+        project.departements.set(Departement.objects.filter(code__in=spec.departements))
+        projects[spec.slug] = project
+    return projects
+
+
+def _seed_people(organisations: dict[str, Organisation], password: str) -> dict[str, User]:
+    users = {}
+    for person in PEOPLE:
+        user = _user(
+            person.local_part,
+            person.first_name,
+            person.last_name,
+            person.profession,
+            password=password,
+        )
+        Membership.objects.update_or_create(
+            user=user,
+            organisation=organisations[person.organisation],
+            defaults={"role": person.role, "is_manager": person.local_part in MANAGERS},
+        )
+        users[person.local_part] = user
+    local_part, first_name, last_name = ADMIN
+    users[local_part] = _user(local_part, first_name, last_name, password=password, superuser=True)
+    return users
 
 
 LETTER = {
@@ -319,81 +379,84 @@ LETTER = {
 }
 
 
+# Who answered each demo intention letter, per body (all validated it).
+ANSWERED_BY = {
+    "pic-saint-loup": {"ARS_DD": "isabelle.moreau", "CPAM": "marie.chevalier"},
+    "uzege-pont-du-gard": {"ARS_DD": "camille.dupuis", "CPAM": "marie.chevalier"},
+}
+ARS_COMMENT = "Veiller à associer les infirmiers libéraux du nord du territoire."
+# The timeline of the projects whose lifecycle is seeded here: (action, label, actor).
+TIMELINES = {
+    "pic-saint-loup": [
+        (
+            "submit_intention",
+            "Lettre d'intention transmise à la DD ARS et à la CPAM",
+            "claire.martin",
+        ),
+        ("validate_intention", "Lettre d'intention validée", "isabelle.moreau"),
+    ],
+    "uzege-pont-du-gard": [
+        (
+            "submit_intention",
+            "Lettre d'intention transmise à la DD ARS et à la CPAM",
+            "thomas.lefevre",
+        ),
+        ("validate_intention", "Lettre d'intention validée", "camille.dupuis"),
+        ("deposit", "Projet de santé déposé auprès de la DD ARS", "thomas.lefevre"),
+    ],
+}
+URPS_AVIS = {
+    "answers": {
+        key: {"judgement": "SATISFAISANT", "comment": ""}
+        for key in ("missions", "diagnostic", "declinaison", "prs", "territoire")
+    },
+    "overall": Avis.Overall.FAVORABLE,
+    "motivation": "Projet cohérent, bonne implication des professionnels libéraux.",
+}
+
+
 def _seed_lifecycle(seeded) -> None:
     """The lifecycle records behind each demo project's state (letters, answers, deposit)."""
     users, projects = seeded["users"], seeded["projects"]
-    pic, uzege = projects["pic-saint-loup"], projects["uzege-pont-du-gard"]
-    for project in (pic, uzege):
-        letter, _ = IntentionLetter.objects.update_or_create(
-            project=project,
-            defaults={
-                **LETTER,
-                "porteur": LETTER["porteur"] if project is pic else project.organisation.name,
-                "round": 1,
-                "submitted_at": project.submitted_at,
-            },
-        )
-        for body, user in (("ARS_DD", "isabelle.moreau"), ("CPAM", "marie.chevalier")):
-            if project is uzege:
-                user = "camille.dupuis" if body == "ARS_DD" else "marie.chevalier"
-            IntentionAnswer.objects.get_or_create(
-                letter=letter,
-                round=1,
-                body=body,
-                defaults={
-                    "answer": IntentionAnswer.Answer.VALIDATED,
-                    "comment": "Veiller à associer les infirmiers libéraux du nord du territoire."
-                    if body == "ARS_DD"
-                    else "",
-                    "by": users[user],
-                },
-            )
+    for slug, answered_by in ANSWERED_BY.items():
+        _seed_intention(projects[slug], answered_by, users)
     # The Uzège deposit was received 40 days ago: its review is running.
-    received = timezone.localdate() - dt.timedelta(days=40)
-    deposit, created = Deposit.objects.get_or_create(
-        project=uzege,
-        number=1,
-        defaults={
-            "received_date": received,
-            "clock_start_date": received,
-            "deposited_by": users["thomas.lefevre"],
-        },
+    deposit, created = deposit_ensure(
+        projects["uzege-pont-du-gard"],
+        received=timezone.localdate() - dt.timedelta(days=40),
+        by=users["thomas.lefevre"],
     )
     if created:
-        Avis.objects.bulk_create(Avis(deposit=deposit, body=body) for body in AvisBody.values)
         Avis.objects.filter(deposit=deposit, body="URPS").update(
-            answers={
-                key: {"judgement": "SATISFAISANT", "comment": ""}
-                for key in ("missions", "diagnostic", "declinaison", "prs", "territoire")
-            },
-            overall=Avis.Overall.FAVORABLE,
-            motivation="Projet cohérent, bonne implication des professionnels libéraux.",
-            submitted_at=timezone.now(),
-            submitted_by=users["pierre.blanc"],
+            **URPS_AVIS, submitted_at=timezone.now(), submitted_by=users["pierre.blanc"]
         )
-    timeline = {
-        pic: [
-            (
-                "submit_intention",
-                "Lettre d'intention transmise à la DD ARS et à la CPAM",
-                "claire.martin",
-            ),
-            ("validate_intention", "Lettre d'intention validée", "isabelle.moreau"),
-        ],
-        uzege: [
-            (
-                "submit_intention",
-                "Lettre d'intention transmise à la DD ARS et à la CPAM",
-                "thomas.lefevre",
-            ),
-            ("validate_intention", "Lettre d'intention validée", "camille.dupuis"),
-            ("deposit", "Projet de santé déposé auprès de la DD ARS", "thomas.lefevre"),
-        ],
-    }
-    for project, events in timeline.items():
-        if project.events.exists():
-            continue
-        for action, label, user in events:
-            ProjectEvent.objects.create(
-                project=project, action=action, label=label, actor=users[user]
-            )
+    for slug, events in TIMELINES.items():
+        timeline_ensure(
+            projects[slug], [(action, label, users[actor]) for action, label, actor in events]
+        )
+
+
+def _seed_intention(project, answered_by: dict[str, str], users) -> None:
+    """The intention letter of `project` (round 1) and the answers of the bodies."""
+    letter, _ = IntentionLetter.objects.update_or_create(
+        project=project,
+        defaults={
+            **LETTER,
+            "porteur": LETTER["porteur"]
+            if project.slug == "pic-saint-loup"
+            else project.organisation.name,
+            "round": 1,
+            "submitted_at": project.submitted_at,
+        },
+    )
+    for body, user in answered_by.items():
+        IntentionAnswer.objects.get_or_create(
+            letter=letter,
+            round=1,
+            body=body,
+            defaults={
+                "answer": IntentionAnswer.Answer.VALIDATED,
+                "comment": ARS_COMMENT if body == "ARS_DD" else "",
+                "by": users[user],
+            },
+        )

@@ -9,9 +9,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from cpts_portal.lib.versioning import EditConflict, create_versioned, save_versioned
-from funding.calculator import size_tier
 from geo.models import Commune, Departement, Epci
-from geo.population import overlapping_levels, total_population
+from geo.population import overlapping_levels, size_tier, total_population
 
 from .formatting import indicator_line
 from .models import (

@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
 
-from funding.calculator import size_tier
 from geo.models import Commune
-from geo.population import total_population
+from geo.population import size_tier, total_population
 
 from .models import TerritoryCommune
 

@@ -335,6 +335,8 @@ def _rows(formset, fields) -> list[services.Row]:
 
 
 def _initial_indicators(section):
+    if section.pk is None:
+        return []
     return [{"id": i.pk, **services.vars_of(i)} for i in section.indicators.all()]
 
 
@@ -350,7 +352,13 @@ def section_edit(request, slug, key):
     key = _section_key(key)
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
-    section = services.section_get_or_create(project=project, key=key, by=request.user)
+    if request.method == "POST":
+        section = services.section_get_or_create(project=project, key=key, by=request.user)
+    else:
+        # A GET writes nothing: a section nobody wrote yet shows empty (at version 1, the
+        # version the first POST creates it with before saving the form on it).
+        section = DiagnosticSection.objects.filter(project=project, key=key).first()
+        section = section or DiagnosticSection(project=project, key=key)
     with_indicators, with_needs = key not in NO_INDICATORS, key == Key.NEEDS
     status, conflict = 200, None
     if request.method == "POST":

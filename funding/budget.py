@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from projects.models import Contract
+
 from . import calculator
 from .models import (
     EXPENSE_CATEGORIES,
@@ -151,7 +153,6 @@ def budget_funding(budget: Budget, population: int | None) -> calculator.Funding
 def contract_signature_date(budget: Budget):
     """The ACI contract's signature date once the lifecycle recorded the contract, else the date
     the coordinator typed on the budget for a simulation."""
-    from projects.models import Contract
 
     contract = Contract.objects.filter(project_id=budget.project_id).only("signature_date").first()
     return contract.signature_date if contract else budget.signature_date

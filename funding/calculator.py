@@ -6,15 +6,15 @@ constants here. Every amount is a Decimal in euros.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-# Size tiers by population (domain.md §6, "decided here"): < 40 000 → 1; 40 000 to 80 000
-# inclusive → 2; above 80 000 up to 175 000 inclusive → 3; above 175 000 → 4.
-TIER_UPPER_BOUNDS = ((1, 39_999), (2, 80_000), (3, 175_000))
+from cpts_portal.lib.dates import add_months
+from geo.population import size_tier
+
+from .models import ANNUAL_COMPONENTS, AciMission, Bareme, Component
 
 CONTRACT_YEARS = 5
 ADVANCE_RATE = Decimal("0.75")
@@ -22,26 +22,8 @@ BALANCE_DELAY_MONTHS = 2
 CENT = Decimal("0.01")
 
 
-def size_tier(population: int) -> int:
-    """The ACI size tier (1 to 4) of a territory of `population` inhabitants."""
-    if population < 0:
-        raise ValueError("population cannot be negative")
-    for tier, upper in TIER_UPPER_BOUNDS:
-        if population <= upper:
-            return tier
-    return 4
-
-
 class FundingError(ValueError):
     """A request the calculation cannot answer; the message is French, for forms."""
-
-
-def add_months(date: dt.date, months: int) -> dt.date:
-    """`date` + `months`, "de quantième à quantième": same day number, clamped to the month's
-    last day where it does not exist (31/01 + 1 month = 28/02 or 29/02)."""
-    index = date.month - 1 + months
-    year, month = date.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(date.day, calendar.monthrange(year, month)[1]))
 
 
 # --- Results ---------------------------------------------------------------------------------
@@ -131,14 +113,11 @@ class Payment:
 
 
 def mission_labels() -> dict[str, str]:
-    from .models import AciMission
-
     return dict(AciMission.choices)
 
 
 def get_bareme(bareme=None, *, on: dt.date | None = None):
     """The barème named `bareme` (or given), else the one in force `on` a date, else the latest."""
-    from .models import Bareme
 
     if isinstance(bareme, Bareme):
         return bareme
@@ -196,7 +175,6 @@ def annual_funding(
     `bareme` is a barème name (or object); without it, the barème in force `on` a date, else
     the latest. `contract_year=1` adds the first-year lines some barèmes have.
     """
-    from .models import ANNUAL_COMPONENTS, Component
 
     labels = mission_labels()
     missions = tuple(dict.fromkeys(missions))

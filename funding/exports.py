@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from cpts_portal.lib import pdf
 
 from .budget import BudgetView
-from .models import EXPENSE_CATEGORIES, RESOURCE_CATEGORIES, Category
+from .models import EXPENSE_CATEGORIES, RESOURCE_CATEGORIES, AciMission, Category
 from .simulation import Simulation
 
 EURO_FORMAT = '#,##0 "€";-#,##0 "€"'
@@ -128,8 +128,6 @@ def simulation_xlsx(simulation: Simulation, *, title: str) -> bytes:
 
 
 def _mission_labels():
-    from .models import AciMission
-
     return AciMission.choices
 
 

@@ -7,6 +7,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from . import calculator
+from .budget import budget_population
+from .forms import SimulationForm
+from .models import SOCLE_2019, AciMission, Bareme, Budget
+from .territory import territory_population
 
 CHART_HEIGHT = 220
 CHART_BAR = 56
@@ -80,7 +84,6 @@ def simulate(
 
 def simulation_params(form) -> dict:
     """The parameters of a valid SimulationForm, as JSON."""
-    from .models import AciMission
 
     data = form.cleaned_data
     chosen = set(data["missions"])
@@ -109,8 +112,6 @@ def simulate_params(params: dict) -> Simulation:
 def query_params(query) -> dict:
     """The parameters of the simulator's query (a QueryDict), checked the way the simulator
     checks them; FundingError, in French, when they make no simulation."""
-    from .forms import SimulationForm
-    from .models import Bareme
 
     form = SimulationForm(query, baremes=Bareme.objects.latest_first())
     if not form.is_valid():
@@ -125,9 +126,6 @@ def query_params(query) -> dict:
 def project_defaults(project) -> dict:
     """What the project's own data say of its simulation: its budget's settings, else its
     territory's population (values may be missing)."""
-    from .budget import budget_population
-    from .models import Budget
-    from .territory import territory_population
 
     budget = Budget.objects.filter(project=project).first()
     if budget is None:
@@ -144,7 +142,6 @@ def project_defaults(project) -> dict:
 def project_params(project) -> dict:
     """The parameters of the project's simulation from its own data, as the project's
     simulator page starts (socle missions when none is chosen, results at 100 %)."""
-    from .models import SOCLE_2019, AciMission
 
     defaults = project_defaults(project)
     chosen = set(defaults.get("missions") or SOCLE_2019)

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cpts_portal.lib.versioning import EditConflict, conflict_context, history_entries
+from geo.population import TIER_UPPER_BOUNDS
 from projects.access import access_for, get_project_for_user, projects_for_user
 
 from . import calculator, exports, services
@@ -92,7 +93,7 @@ def _simulation_context(request, project=None) -> dict:
         "result": result,
         "project": project,
         "query": query,
-        "tier_bounds": calculator.TIER_UPPER_BOUNDS,
+        "tier_bounds": TIER_UPPER_BOUNDS,
         "mission_labels": dict(AciMission.choices),
         "rate_fields": [form[f"taux_{code}"] for code, _ in AciMission.choices],
     }

@@ -5,10 +5,10 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
+from cpts_portal.lib.dates import add_months
 from projects.deadlines import Deadline
 
 from .models import Meeting
-from .services import add_months
 
 
 def deadlines(project, *, today: dt.date | None = None) -> list[Deadline]:

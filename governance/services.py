@@ -1,13 +1,12 @@
 """Writes of the governance app (one service per meaningful change)."""
 
-import datetime as dt
-
 from django.db import transaction
 from django.db.models import Max
 
 from cpts_portal.lib.versioning import create_versioned, save_versioned
 from projects.models import Project
 
+from .imports import row_to_fields
 from .models import (
     Association,
     Attendance,
@@ -132,7 +131,6 @@ def member_update(*, member: Member, fields: dict) -> Member:
 @transaction.atomic
 def members_import(*, project: Project, rows: list[dict]) -> int:
     """Create every previewed row, all or nothing (rows come from imports.parse_members)."""
-    from .imports import row_to_fields
 
     start = next_number(Member, project)
     members = [
@@ -227,12 +225,3 @@ def partnership_create(*, project: Project, fields: dict) -> Partnership:
 
 def indemnity_create(*, project: Project, fields: dict) -> Indemnity:
     return Indemnity.objects.create(project=project, **fields)
-
-
-def add_months(date: dt.date, months: int) -> dt.date:
-    """Same day number `months` later, or the last day of that month (CPC art. 641)."""
-    import calendar
-
-    month_index = date.month - 1 + months
-    year, month = date.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(date.day, calendar.monthrange(year, month)[1]))

@@ -2,28 +2,22 @@
 
 import datetime as dt
 import hashlib
-import importlib
-import inspect
 import secrets
 
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from projects.deadlines import Deadline, add_months, deadline_warning, opposition_deadline
+from cpts_portal.lib.dates import add_months
+from funding import deadlines as funding_deadlines
+from governance import deadlines as governance_deadlines
+from missions import deadlines as missions_deadlines
+from projects.deadlines import Deadline, deadline_warning, opposition_deadline
 from projects.models import AnnualDialogue, CalendarFeed, Contract, Project, State
-
-# Apps that contribute deadlines through `<app>.deadlines.deadlines(project)`.
-DEADLINE_MODULES = [
-    "diagnostics.deadlines",
-    "missions.deadlines",
-    "governance.deadlines",
-    "funding.deadlines",
-]
 
 
 def project_deadlines(project: Project) -> list[Deadline]:
     items = []
-    deposit = project.deposits.order_by("-number").first()
+    deposit = project.current_deposit()
     if deposit is not None:
         deadline = opposition_deadline(deposit.clock_start_date)
         decided = project.state not in (State.DEPOSITED, State.INCOMPLETE)
@@ -40,12 +34,10 @@ def project_deadlines(project: Project) -> list[Deadline]:
     signature = contract.signature_date if contract else None
     if contract:
         items.extend(contract_deadlines(project, contract))
-    for module_name in DEADLINE_MODULES:
-        function = importlib.import_module(module_name).deadlines
-        if "signature_date" in inspect.signature(function).parameters:
-            items.extend(function(project, signature_date=signature))
-        else:
-            items.extend(function(project))
+    # The domain apps' own deadlines (the territory and the diagnostic have none).
+    items.extend(missions_deadlines.deadlines(project, signature_date=signature))
+    items.extend(governance_deadlines.deadlines(project))
+    items.extend(funding_deadlines.deadlines(project))
     return sorted(items, key=lambda d: (d.date, d.label))
 
 

@@ -1,10 +1,30 @@
 """What each document prints, read from every app (flow layer)."""
 
+from django.db.models import Max, Prefetch
 from django.utils import timezone
 
-from projects.models import AvisBody, IntentionLetter
+from diagnostics import charts
+from diagnostics.models import DiagnosticSection, Need
+from diagnostics.territory import territory_communes, territory_summary
+from funding.budget import budget_view
+from funding.exports import simulation_pdf_context
+from funding.models import Budget
+from funding.simulation import project_params, simulate_params
+from governance.models import (
+    INFORMATION_SYSTEM_FIELDS,
+    Association,
+    InformationSystem,
+    Instance,
+    Mandate,
+    Office,
+    Partnership,
+)
+from missions.models import Fiche, Mission, WorkingGroupMember
+from projects.models import AvisBody, Contract, IntentionLetter
 
 from . import review
+from .domain import project_models
+from .followup import dialogue_view
 
 
 def intention_letter(project) -> dict:
@@ -25,7 +45,7 @@ def intention_letter(project) -> dict:
 
 
 def avis_grid(project) -> dict:
-    deposit = project.deposits.order_by("-number").first()
+    deposit = project.current_deposit()
     order = list(AvisBody.values)
     avis = sorted(
         deposit.avis.select_related("submitted_by") if deposit else [],
@@ -43,7 +63,6 @@ def avis_grid(project) -> dict:
 
 def territory_figures(project) -> dict:
     """The figures of the grid's header, from the territory and the governance apps."""
-    from diagnostics.territory import territory_summary
 
     summary = territory_summary(project)
     return {"communes": summary.commune_count, "population": summary.population}
@@ -60,9 +79,6 @@ def projet_de_sante(project) -> dict:
 
 def missions_part(project) -> dict:
     """Part 2: each mission with its fiches-actions in full (Annexe 7)."""
-    from django.db.models import Prefetch
-
-    from missions.models import Fiche, Mission, WorkingGroupMember
 
     fiches = list(
         Fiche.objects.filter(project=project)
@@ -92,8 +108,6 @@ def missions_part(project) -> dict:
 
 def organisation_part(project) -> dict:
     """Part 3: association and governance, information system, budget, partnerships."""
-    from funding.budget import budget_view
-    from funding.models import Budget
 
     budget = Budget.objects.filter(project=project).first()
     context = {"budget": budget_view(budget) if budget else None}
@@ -109,16 +123,6 @@ def organisation_part(project) -> dict:
 
 
 def governance_part(project) -> dict:
-    from governance.models import (
-        INFORMATION_SYSTEM_FIELDS,
-        Association,
-        InformationSystem,
-        Instance,
-        Mandate,
-        Office,
-        Partnership,
-    )
-
     mandates = list(
         Mandate.objects.filter(project=project)
         .current()
@@ -146,30 +150,17 @@ def governance_part(project) -> dict:
 
 def version_date(project):
     """The date of the latest change of the data the document prints (its version)."""
-    from django.apps import apps
-    from django.db.models import Max
-
-    from .transitions import SNAPSHOT_APPS, _path_to_project
-
     latest = project.updated_at
-    for app_label in SNAPSHOT_APPS:
-        for model in apps.get_app_config(app_label).get_models():
-            if model.__name__.startswith("Historical"):
-                continue
-            names = {f.name for f in model._meta.fields}
-            path = _path_to_project(model)
-            if path and "updated_at" in names:
-                value = model.objects.filter(**{path: project}).aggregate(m=Max("updated_at"))["m"]
-                if value and value > latest:
-                    latest = value
+    for model, path in project_models():
+        if "updated_at" in {f.name for f in model._meta.fields}:
+            value = model.objects.filter(**{path: project}).aggregate(m=Max("updated_at"))["m"]
+            if value and value > latest:
+                latest = value
     return timezone.localtime(latest).date()
 
 
 def diagnostic_part(project) -> dict:
     """Part 1: the territory, then each section of the diagnostic with its figures."""
-    from diagnostics import charts
-    from diagnostics.models import DiagnosticSection, Need
-    from diagnostics.territory import territory_communes, territory_summary
 
     sections = {
         s.key: s
@@ -205,9 +196,6 @@ def diagnostic_part(project) -> dict:
 
 def annual_dialogue(project, year: int) -> dict:
     """The report of the dialogue de gestion of contract `year`."""
-    from projects.models import Contract
-
-    from .followup import dialogue_view
 
     contract = Contract.objects.get(project=project)
     return {
@@ -220,8 +208,6 @@ def annual_dialogue(project, year: int) -> dict:
 def funding_simulation(project, **params) -> dict:
     """The ACI funding simulation with its payment schedule: of the parameters set on the
     project's simulator page (Document.params), else of the project's own budget."""
-    from funding.exports import simulation_pdf_context
-    from funding.simulation import project_params, simulate_params
 
     simulation = simulate_params(params or project_params(project))
     return simulation_pdf_context(simulation, project=project)

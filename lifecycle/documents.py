@@ -7,6 +7,7 @@ kept unchanged, with its hash, whatever is edited afterwards.
 
 import hashlib
 
+from celery import shared_task
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -14,6 +15,8 @@ from django.utils import timezone
 
 from cpts_portal.lib import pdf
 from projects.models import Document, Project
+
+from . import document_data
 
 TEMPLATES = {
     Document.Kind.PROJET_DE_SANTE: "documents/projet_de_sante.html",
@@ -28,7 +31,6 @@ TEMPLATES = {
 def document_context(project: Project, kind: str, params: dict | None = None) -> dict:
     """What the document's template prints. `params` (Document.params) say which one, e.g.
     {"year": 2} for the report of the second yearly dialogue."""
-    from . import document_data
 
     builder = {
         Document.Kind.PROJET_DE_SANTE: document_data.projet_de_sante,
@@ -66,8 +68,6 @@ def document_request(*, project: Project, kind: str, by, params: dict | None = N
     document = Document.objects.create(
         project=project, kind=kind, params=params, content_hash=content_hash, requested_by=by
     )
-    from .tasks import render_document_task
-
     transaction.on_commit(lambda: render_document_task.delay(document_id=document.pk))
     return document
 
@@ -112,3 +112,9 @@ def document_freeze_for_deposit(*, project: Project, deposit, by) -> Document:
     document.file.save(document.filename, ContentFile(content), save=False)
     document.save()
     return document
+
+
+@shared_task(name="lifecycle.render_document")
+def render_document_task(*, document_id: int, **kwargs) -> int:
+    document = Document.objects.select_related("project__organisation").get(pk=document_id)
+    return document_render(document=document).pk

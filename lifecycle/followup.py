@@ -21,11 +21,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation
+from cpts_portal.lib.dates import add_months
 from cpts_portal.lib.versioning import save_versioned, upsert_versioned
 from cpts_portal.templatetags.portal import euros
+from funding import calculator
+from funding.budget import budget_population
+from funding.calculator import BALANCE_DELAY_MONTHS
+from funding.models import Budget
+from missions.results import mission_attainment, result_indicators
 from projects.access import ProjectAccess
-from projects.deadlines import add_months
 from projects.models import AnnualDialogue, Contract, ContractPayment, Project, ProjectEvent
+
+from .notifications import notify_event_task
 
 Party = AnnualDialogue.Party
 YEARS = range(1, Contract.YEARS + 1)
@@ -72,8 +79,6 @@ class FundingBasis:
 
 def funding_basis(project: Project) -> FundingBasis | None:
     """The population and missions the ACI funding is computed from (the project's budget)."""
-    from funding.budget import budget_population
-    from funding.models import Budget
 
     budget = Budget.objects.filter(project=project).first()
     if budget is None:
@@ -90,7 +95,6 @@ def funding_basis(project: Project) -> FundingBasis | None:
 
 def committed_amount(project: Project, signature_date: dt.date) -> Decimal | None:
     """The ACI funding of a regular contract year at full attainment (None without a budget)."""
-    from funding import calculator
 
     basis = funding_basis(project)
     if basis is None:
@@ -108,7 +112,6 @@ def committed_amount(project: Project, signature_date: dt.date) -> Decimal | Non
 
 def contract_bareme(contract: Contract):
     """The contract's barème (its lines loaded), or None when none is recorded."""
-    from funding import calculator
 
     try:
         return calculator.get_bareme(contract.bareme or None, on=contract.signature_date)
@@ -117,8 +120,6 @@ def contract_bareme(contract: Contract):
 
 
 def year_dates(contract: Contract, year: int) -> dict:
-    from funding.calculator import BALANCE_DELAY_MONTHS
-
     start, end = contract.year_period(year)
     return {
         "number": year,
@@ -132,7 +133,6 @@ def year_dates(contract: Contract, year: int) -> dict:
 def measured_rates(project: Project, year: int) -> tuple[dict, dict]:
     """(funding code -> measured attainment 0..1 or None, funding code -> its indicators).
     Missions sharing a funding line (1a and 1b: access to care) are measured together."""
-    from missions.results import mission_attainment, result_indicators
 
     indicators = result_indicators(project, year)
     rates = mission_attainment(indicators, key=lambda i: i.fiche.mission.funding_code)
@@ -188,8 +188,6 @@ def year_view(
     with_missions: bool = False,
     bareme=None,
 ) -> YearView:
-    from funding import calculator
-
     view = YearView(dates=year_dates(contract, year), dialogue=dialogue, payments=payments)
     if basis is None:
         return view
@@ -288,7 +286,6 @@ def _event(project: Project, action: str, label: str, by, comment: str = "") -> 
         actor=by,
         comment=comment,
     )
-    from .tasks import notify_event_task
 
     transaction.on_commit(lambda: notify_event_task.delay(event_id=event.pk))
 

@@ -3,7 +3,8 @@ from decimal import Decimal
 from django import forms
 
 from cpts_portal.lib.versioning import VersionedFormMixin
-from projects.models import Avis, IntentionLetter
+from funding.forms import EuroField, RateField
+from projects.models import Avis, ContractPayment, IntentionLetter
 
 from .review import JUDGEMENTS, QUESTIONS
 
@@ -107,8 +108,6 @@ class DialogueForm(VersionedFormMixin, forms.Form):
     )
 
     def __init__(self, *args, missions=(), **kwargs):
-        from funding.forms import RateField
-
         super().__init__(*args, **kwargs)
         self.mission_fields = []
         for mission in missions:
@@ -138,9 +137,6 @@ class PaymentForm(forms.Form):
     reference = forms.CharField(label="Référence (facultatif)", required=False, max_length=120)
 
     def __init__(self, *args, **kwargs):
-        from funding.forms import EuroField
-        from projects.models import ContractPayment
-
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = ContractPayment.Kind.choices
         self.fields["amount"] = EuroField(label="Montant (€)", min_value=Decimal("0.01"))

@@ -1,5 +1,6 @@
 """Who hears of a lifecycle event, and the French e-mail they get."""
 
+from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Q
@@ -79,3 +80,9 @@ def send_event_email(event: ProjectEvent, *, base_url: str = "") -> int:
     )
     message.send()
     return len(to)
+
+
+@shared_task(name="lifecycle.notify_event")
+def notify_event_task(*, event_id: int, **kwargs) -> int:
+    event = ProjectEvent.objects.select_related("project", "actor").get(pk=event_id)
+    return send_event_email(event, base_url=settings.PORTAL_URL)

@@ -8,12 +8,12 @@ from django.utils import timezone
 from projects.deadlines import opposition_deadline
 from projects.models import Project, ProjectEvent, State
 
+from .notifications import notify_event_task
+
 REMINDER_DAYS = (15, 7)
 
 
 def send_due_reminders(*, today: dt.date | None = None) -> int:
-    from .tasks import notify_event_task
-
     today = today or timezone.localdate()
     sent = 0
     for project in Project.objects.filter(state=State.DEPOSITED).prefetch_related("deposits"):

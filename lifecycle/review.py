@@ -1,6 +1,10 @@
 """The avis grid of the ARS (guide, Annexe 9) and the figures it shows."""
 
 from django.db.models import Count, Q
+from django.utils import timezone
+
+from cpts_portal.lib.versioning import save_versioned
+from projects.models import ReviewComment
 
 QUESTIONS = [
     (
@@ -65,10 +69,6 @@ class AvisLocked(Exception):
 def avis_save(
     *, avis, version: int, answers: dict, overall: str, motivation: str, by, submit=False
 ):
-    from django.utils import timezone
-
-    from cpts_portal.lib.versioning import save_versioned
-
     if avis.is_submitted:
         raise AvisLocked()
     fields = {"answers": answers, "overall": overall, "motivation": motivation}
@@ -81,7 +81,6 @@ def avis_save(
 
 def avis_reopen(*, avis, version: int, by):
     """Unlock a rendered avis for a new revision; the rendered one stays in the history."""
-    from cpts_portal.lib.versioning import save_versioned
 
     return save_versioned(
         avis,
@@ -93,6 +92,4 @@ def avis_reopen(*, avis, version: int, by):
 
 
 def comment_add(*, deposit, text: str, by):
-    from projects.models import ReviewComment
-
     return ReviewComment.objects.create(deposit=deposit, text=text, author=by)

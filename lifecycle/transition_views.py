@@ -5,11 +5,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from cpts_portal.lib.versioning import EditConflict, conflict_context, save_versioned
 from projects import access
+from projects.deadlines import deadline_warning, opposition_deadline, tacit_validation_date
 from projects.models import AvisBody, IntentionLetter, State
 
 from . import review
@@ -228,9 +230,6 @@ def avis_detail(request, slug, body):
 
 def lifecycle_clock(project, deposit) -> dict | None:
     """The legal clock of a deposit, for the pages: dates, days left, warning, colour."""
-    from django.utils import timezone
-
-    from projects.deadlines import deadline_warning, opposition_deadline, tacit_validation_date
 
     if deposit is None:
         return None

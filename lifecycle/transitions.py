@@ -13,16 +13,21 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation
+from diagnostics import checks as diagnostics_checks
+from funding import checks as funding_checks
+from funding.calculator import FundingError, get_bareme
+from governance import checks as governance_checks
+from missions import checks as missions_checks
 from projects import deadlines
 from projects.access import ProjectAccess, access_for
 from projects.models import (
@@ -39,13 +44,21 @@ from projects.models import (
     State,
 )
 
+from .documents import document_freeze_for_deposit
+from .domain import project_models
+from .followup import committed_amount
+from .notifications import notify_event_task
+
 Role = Membership.Role
 Kind = Organisation.Kind
 
-# Modules of the domain apps that say what a deposit still lacks: deposit_gaps(project).
-DEPOSIT_CHECKS = ["diagnostics.checks", "missions.checks", "governance.checks", "funding.checks"]
-# Apps whose records are frozen in a deposit's snapshot.
-SNAPSHOT_APPS = ["diagnostics", "missions", "governance", "funding"]
+# What each domain app says a deposit still lacks.
+DEPOSIT_CHECKS = [
+    diagnostics_checks.deposit_gaps,
+    missions_checks.deposit_gaps,
+    governance_checks.deposit_gaps,
+    funding_checks.deposit_gaps,
+]
 
 
 class TransitionError(Exception):
@@ -96,9 +109,8 @@ def intention_gaps(project: Project, **params) -> list[str]:
 def deposit_gaps(project: Project, **params) -> list[str]:
     """Everything the domain apps say a deposit still lacks."""
     gaps = []
-    for module_name in DEPOSIT_CHECKS:
-        module = importlib.import_module(module_name)
-        gaps.extend(module.deposit_gaps(project))
+    for check in DEPOSIT_CHECKS:
+        gaps.extend(check(project))
     return gaps
 
 
@@ -110,7 +122,7 @@ def _needs_comment(message: str) -> Callable:
 
 
 def _decision_gaps(project, *, confirm_missing_avis=False, **params) -> list[str]:
-    deposit = current_deposit(project)
+    deposit = project.current_deposit()
     missing = [a.get_body_display() for a in deposit.avis.all() if not a.is_submitted]
     if missing and not confirm_missing_avis:
         return [
@@ -134,7 +146,7 @@ def _opposition_gaps(project, *, comment="", ground_prs=False, ground_territory=
 
 
 def _tacit_gaps(project, *, today=None, **params) -> list[str]:
-    deposit = current_deposit(project)
+    deposit = project.current_deposit()
     today = today or timezone.localdate()
     if deposit is None or today < deadlines.tacit_validation_date(deposit.clock_start_date):
         return ["Le délai de deux mois n'est pas écoulé."]
@@ -204,20 +216,19 @@ def _deposit(project, *, by, **params):
     Avis.objects.bulk_create(Avis(deposit=deposit, body=body) for body in AvisBody.values)
     # The PDF is rendered now, in the same transaction, so that it prints exactly what the
     # snapshot holds; it stays attached to the deposit, with its hash, whatever comes after.
-    from .documents import document_freeze_for_deposit
 
     document_freeze_for_deposit(project=project, deposit=deposit, by=by)
 
 
 def _declare_incomplete(project, *, comment="", **params):
-    deposit = current_deposit(project)
+    deposit = project.current_deposit()
     deposit.is_incomplete = True
     deposit.missing_pieces = comment
     deposit.save(update_fields=["is_incomplete", "missing_pieces"])
 
 
 def _complete(project, **params):
-    deposit = current_deposit(project)
+    deposit = project.current_deposit()
     deposit.is_incomplete = False
     deposit.clock_start_date = params.get("received_date") or timezone.localdate()
     deposit.save(update_fields=["is_incomplete", "clock_start_date"])
@@ -225,7 +236,7 @@ def _complete(project, **params):
 
 def _decide(kind):
     def effect(project, *, by, comment="", **params):
-        deposit = current_deposit(project)
+        deposit = project.current_deposit()
         try:
             with transaction.atomic():
                 Decision.objects.create(
@@ -262,8 +273,6 @@ def _contract_gaps(project, **params) -> list[str]:
 
 
 def _sign_contract(project, *, by, **params):
-    from .followup import committed_amount
-
     Contract.objects.create(
         project=project,
         signature_date=params["signature_date"],
@@ -278,7 +287,6 @@ def _sign_contract(project, *, by, **params):
 
 def bareme_in_force(day) -> str:
     """The name of the funding barème in force at `day` (funding app), or ""."""
-    from funding.calculator import FundingError, get_bareme
 
     try:
         return get_bareme(on=day).name
@@ -430,14 +438,10 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
 # --- Reading the state --------------------------------------------------------------------
 
 
-def current_deposit(project: Project) -> Deposit | None:
-    return project.deposits.order_by("-number").first()
-
-
 def effective_state(project: Project, *, deposit: Deposit | None = None, today=None) -> str:
     """The state as it is today: a deposit past its deadline without decision is réputé validé."""
     if project.state == State.DEPOSITED:
-        deposit = deposit or current_deposit(project)
+        deposit = deposit or project.current_deposit()
         today = today or timezone.localdate()
         if deposit and today >= deadlines.tacit_validation_date(deposit.clock_start_date):
             return State.TACITLY_VALIDATED
@@ -462,38 +466,11 @@ def prefill_intention(project: Project) -> dict:
 
 def snapshot(project: Project) -> dict:
     """Every record of the domain apps hanging off the project, serialised (frozen at deposit)."""
-    from django.apps import apps
-    from django.core import serializers
-
     content = {"project": {"name": project.name, "slug": project.slug}}
-    for app_label in SNAPSHOT_APPS:
-        for model in apps.get_app_config(app_label).get_models():
-            if model.__name__.startswith("Historical"):
-                continue
-            path = _path_to_project(model)
-            if path is None:
-                continue
-            rows = model.objects.filter(**{path: project}).order_by("pk")
-            content[model._meta.label] = serializers.serialize("python", rows)
+    for model, path in project_models():
+        rows = model.objects.filter(**{path: project}).order_by("pk")
+        content[model._meta.label] = serializers.serialize("python", rows)
     return json.loads(json.dumps(content, cls=DjangoJSONEncoder))
-
-
-def _path_to_project(model, depth: int = 0) -> str | None:
-    """The lookup from `model` to its Project through foreign keys ('project', 'fiche__project')."""
-    if depth > 3:
-        return None
-    for model_field in model._meta.fields:
-        if isinstance(model_field, models.ForeignKey):
-            if model_field.related_model is Project:
-                return model_field.name
-    for model_field in model._meta.fields:
-        if isinstance(model_field, models.ForeignKey) and model_field.related_model is not model:
-            related = model_field.related_model
-            if related._meta.app_label in SNAPSHOT_APPS:
-                inner = _path_to_project(related, depth + 1)
-                if inner:
-                    return f"{model_field.name}__{inner}"
-    return None
 
 
 # --- Applying an action -------------------------------------------------------------------
@@ -533,7 +510,7 @@ def _record(project: Project, transition: Transition, by, comment: str) -> Proje
     project.state = to
     project.stage = STAGE_OF_STATE[to]
     project.save(update_fields=["state", "stage", "submitted_at", "updated_at"])
-    deposit = current_deposit(project)
+    deposit = project.current_deposit()
     if transition.action == "record_tacit_validation":
         comment = f"Dépôt n°{deposit.number}"
     event = ProjectEvent.objects.create(
@@ -546,7 +523,6 @@ def _record(project: Project, transition: Transition, by, comment: str) -> Proje
         comment=comment,
         public=transition.public,
     )
-    from .tasks import notify_event_task
 
     transaction.on_commit(lambda: notify_event_task.delay(event_id=event.pk))
     return event

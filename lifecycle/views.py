@@ -91,7 +91,7 @@ def project_detail(request, slug):
             ),
             key=lambda m: (rank[m.role], m.user.last_name, m.user.first_name),
         )
-    deposit = lifecycle.current_deposit(project)
+    deposit = project.current_deposit()
     actions = lifecycle.allowed_actions(project, request.user)
     # What the next step still needs, as its guard says (shown before the button is pressed).
     needs = [

@@ -1,3 +1,5 @@
+from .models import Mission
+
 """The ACI missions (domain.md §2). The first migration loads the same rows as data;
 `catalogue_ensure` brings a database back to them (demo seeding, tests after a flush)."""
 
@@ -99,7 +101,5 @@ def catalogue_rows():
 
 
 def catalogue_ensure() -> None:
-    from .models import Mission
-
     for code, defaults in catalogue_rows():
         Mission.objects.update_or_create(code=code, defaults=defaults)

@@ -1,10 +1,10 @@
 """Each mission's start and full-deployment limits after the ACI signature (domain.md §2)."""
 
-import calendar
 import datetime as dt
 
 from django.urls import reverse
 
+from cpts_portal.lib.dates import add_months
 from projects.deadlines import Deadline
 
 from .checks import required_missions
@@ -15,15 +15,6 @@ LIMITS = [
     ("start_months", "mission_start", "Démarrage de la mission"),
     ("deployment_months", "mission_deployment", "Déploiement complet de la mission"),
 ]
-
-
-def add_months(start: dt.date, months: int) -> dt.date:
-    """De quantième à quantième (art. 641 CPC): same day number n months later, or the last
-    day of that month when it has no such day."""
-    month_index = start.month - 1 + months
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    day = min(start.day, calendar.monthrange(year, month)[1])
-    return dt.date(year, month, day)
 
 
 def deadlines(project, signature_date: dt.date | None = None) -> list[Deadline]:

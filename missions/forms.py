@@ -8,6 +8,7 @@ from django import forms
 
 from cpts_portal.lib.uploads import check_upload
 from cpts_portal.lib.versioning import VersionedFormMixin
+from diagnostics.models import Need
 
 from .models import Fiche, Indicator, IndicatorResult, Mission, SubAction, WorkingGroupMember
 
@@ -63,7 +64,6 @@ class ProblemsForm(FicheSectionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from diagnostics.models import Need
 
         self.fields["needs"].queryset = Need.objects.active().filter(
             project_id=self.instance.project_id

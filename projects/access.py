@@ -165,10 +165,8 @@ def get_review_for_user(user, slug: str):
     Reviewers in scope see them; the CPTS and analysts only once the decision is taken (avis
     stay internal until then: 404, as if the page did not exist).
     """
-    from .lifecycle import current_deposit
-
     project = get_project_for_user(user, slug)
-    deposit = current_deposit(project)
+    deposit = project.current_deposit()
     if deposit is None:
         raise Http404("Aucun dépôt.")
     grant = access_for(user, project)

@@ -10,11 +10,12 @@ the last day of that month when that day does not exist. Decided here: a period 
 weekend or a public holiday is NOT extended; the portal only warns the reviewers.
 """
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 
 import holidays
+
+from cpts_portal.lib.dates import add_months
 
 REVIEW_MONTHS = 2
 
@@ -26,14 +27,6 @@ class Deadline:
     kind: str  # a short key: "ag", "review_end", "mission_start", "payment", …
     url: str = ""  # where to act on it
     done: bool = False
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day number `months` later, or the last day of that month (article 641)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    last = calendar.monthrange(year, month)[1]
-    return dt.date(year, month, min(day.day, last))
 
 
 def opposition_deadline(received: dt.date) -> dt.date:

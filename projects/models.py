@@ -1,7 +1,10 @@
+import secrets
+
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from cpts_portal.lib.dates import add_months
 from cpts_portal.lib.versioning import Versioned
 
 
@@ -89,6 +92,10 @@ class Project(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.submitted_at is not None
+
+    def current_deposit(self):
+        """The latest deposit of the projet de santé, or None."""
+        return self.deposits.order_by("-number").first()
 
 
 # The step of domain.md §1 each state belongs to.
@@ -389,8 +396,6 @@ class Contract(models.Model):
 
     def year_period(self, year: int):
         """(start, end) of contract year `year` (1 to 5): from one anniversary to the next."""
-        from .deadlines import add_months
-
         return (
             add_months(self.signature_date, 12 * (year - 1)),
             add_months(self.signature_date, 12 * year),
@@ -399,7 +404,6 @@ class Contract(models.Model):
 
 def document_path(instance, filename):
     # Not guessable: documents are served only through a view that checks access.
-    import secrets
 
     return f"documents/{instance.project_id}/{secrets.token_hex(16)}/{filename}"
 

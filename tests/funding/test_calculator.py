@@ -5,7 +5,6 @@ import pytest
 
 from funding.calculator import (
     FundingError,
-    add_months,
     annual_funding,
     payment_schedule,
     size_tier,
@@ -126,21 +125,6 @@ def test_first_year_increase_counts_in_the_first_contract_year_only():
         4: Decimal(61_000),
         5: Decimal(61_000),
     }
-
-
-@pytest.mark.parametrize(
-    ("date", "months", "expected"),
-    [
-        (dt.date(2024, 1, 31), 1, dt.date(2024, 2, 29)),
-        (dt.date(2025, 1, 31), 1, dt.date(2025, 2, 28)),
-        (dt.date(2024, 12, 31), 2, dt.date(2025, 2, 28)),
-        (dt.date(2024, 2, 29), 12, dt.date(2025, 2, 28)),
-        (dt.date(2024, 2, 29), 48, dt.date(2028, 2, 29)),
-        (dt.date(2026, 3, 15), 2, dt.date(2026, 5, 15)),
-    ],
-)
-def test_add_months_counts_from_day_number_to_day_number(date, months, expected):
-    assert add_months(date, months) == expected
 
 
 def test_payment_schedule_lists_every_payment_of_the_guide_example():

@@ -3,7 +3,6 @@ from decimal import Decimal
 
 import pytest
 
-from governance import services
 from governance.checks import deposit_gaps
 from governance.deadlines import deadlines
 from governance.models import Association, GovernanceDocument, Mandate, Pass
@@ -55,18 +54,6 @@ def test_without_any_ag_the_deadline_says_to_schedule_one(demo):
 
     assert deadline.date == dt.date(2026, 11, 23)
     assert "à programmer" in deadline.label
-
-
-@pytest.mark.parametrize(
-    ("start", "expected"),
-    [
-        (dt.date(2024, 2, 29), dt.date(2025, 2, 28)),
-        (dt.date(2025, 12, 31), dt.date(2026, 12, 31)),
-        (dt.date(2026, 6, 18), dt.date(2027, 6, 18)),
-    ],
-)
-def test_months_are_counted_from_day_number_to_day_number(start, expected):
-    assert services.add_months(start, 12) == expected
 
 
 def test_a_complete_governance_has_no_deposit_gap(demo):

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from cpts_portal.lib.versioning import EditConflict
 from missions import services
 from missions.checks import deposit_gaps
-from missions.deadlines import add_months, deadlines
+from missions.deadlines import deadlines
 from missions.models import Fiche, Indicator, Mission, SubAction
 from tests.factories import make_membership, make_project, make_user
 
@@ -184,20 +184,6 @@ def test_the_crisis_mission_is_not_required_before_avenant_2(project, coordinato
     services.mission_settings_update(project=project, follows_avenant_2=False)
 
     assert deposit_gaps(project) == []
-
-
-@pytest.mark.parametrize(
-    ("start", "months", "end"),
-    [
-        (dt.date(2026, 12, 31), 2, dt.date(2027, 2, 28)),
-        (dt.date(2027, 12, 31), 2, dt.date(2028, 2, 29)),
-        (dt.date(2026, 6, 30), 2, dt.date(2026, 8, 30)),
-        (dt.date(2026, 3, 15), 18, dt.date(2027, 9, 15)),
-        (dt.date(2026, 8, 31), 6, dt.date(2027, 2, 28)),
-    ],
-)
-def test_add_months_goes_from_day_to_same_day(start, months, end):
-    assert add_months(start, months) == end
 
 
 def test_deadlines_need_a_signature_date(project):

@@ -4,7 +4,6 @@ import datetime as dt
 import pytest
 
 from projects.deadlines import (
-    add_months,
     deadline_warning,
     opposition_deadline,
     tacit_validation_date,
@@ -50,11 +49,6 @@ def test_every_day_of_four_years_counts_de_quantieme_a_quantieme():
         assert deadline.day == min(day.day, last)
         assert tacit_validation_date(day) == deadline + dt.timedelta(days=1)
         day += dt.timedelta(days=1)
-
-
-def test_add_months_across_years():
-    assert add_months(D(2026, 11, 30), 3) == D(2027, 2, 28)
-    assert add_months(D(2026, 1, 31), 60) == D(2031, 1, 31)
 
 
 def test_a_deadline_on_a_weekend_or_holiday_is_not_extended_but_warned():
