@@ -8,10 +8,12 @@ it is; one that differs is brought back to it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
 
+from cpts_portal.lib.numbers import parse_french_decimal
 from cpts_portal.lib.versioning import create_versioned
 from diagnostics import services
 from diagnostics.models import (
@@ -22,164 +24,176 @@ from diagnostics.models import (
     TerritoryCommune,
 )
 from diagnostics.territory import territory_communes
+from geo.models import Commune
 
 Key = DiagnosticSection.Key
-AGE = DiagnosticFigure.Kind.AGE_BRACKET
+INDICATOR, AGE = DiagnosticFigure.Kind.INDICATOR, DiagnosticFigure.Kind.AGE_BRACKET
 HIGH, MEDIUM, LOW = Need.Priority.HIGH, Need.Priority.MEDIUM, Need.Priority.LOW
 
+
+@dataclass(frozen=True)
+class TerritorySpec:
+    coordinator: str  # e-mail local part of the demo account who builds it
+    epcis: list[str]  # SIREN codes: every commune of these EPCI
+    communes: list[str]  # and these communes (INSEE codes)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure of a diagnostic section. Numbers are written as in the form (decimal comma);
+    `comparison` is the value of the département the diagnostic compares to."""
+
+    label: str
+    value: str
+    unit: str
+    year: int
+    source: str
+    comparison: str | None = None
+    area: str = ""  # a commune, when the figure is not the whole territory's
+    kind: str = INDICATOR
+
+    def values(self, compared_to: str) -> dict:
+        """The fields of the DiagnosticFigure, as the diagnostic services read and write them."""
+        return {
+            "kind": self.kind,
+            "label": self.label,
+            "area": self.area,
+            "value": _number(self.value),
+            "unit": self.unit,
+            "year": self.year,
+            "source": self.source,
+            "comparison_value": _number(self.comparison),
+            "comparison_label": "" if self.comparison is None else compared_to,
+        }
+
+
+@dataclass(frozen=True)
+class DiagnosticSpec:
+    compared_to: str  # the département of the comparison values
+    texts: dict[str, str]  # section key: text
+    figures: dict[str, list[Figure]]  # section key: figures
+    needs: list[tuple[str, str, str]]  # (label, source, priority), numbered from 1
+
+
+def _number(text: str | None) -> Decimal | None:
+    return None if text is None else parse_french_decimal(text).quantize(Decimal("0.001"))
+
+
 TERRITORIES = {
-    # slug: (coordinator, EPCI SIREN codes, extra communes)
-    "pic-saint-loup": ("claire.martin", ["200022986"], []),
-    "uzege-pont-du-gard": ("thomas.lefevre", ["200034379"], ["30212", "30346"]),
+    "pic-saint-loup": TerritorySpec("claire.martin", epcis=["200022986"], communes=[]),
+    "uzege-pont-du-gard": TerritorySpec(
+        "thomas.lefevre", epcis=["200034379"], communes=["30212", "30346"]
+    ),
     # Saint-Martin-de-Londres also belongs to the Grand Pic Saint-Loup: the overlap shows.
-    "lodevois-larzac": ("nadia.mercier", ["200017341"], ["34274"]),
+    "lodevois-larzac": TerritorySpec("nadia.mercier", epcis=["200017341"], communes=["34274"]),
 }
 
-# (label, area, value, unit, year, source, comparison value, compared to[, kind])
-PIC_INDICATORS = {
-    Key.POPULATION: [
-        (
-            "Population municipale",
-            "",
-            "51678",
-            "habitants",
-            2021,
-            "INSEE, populations légales",
-            None,
-            "",
+REZONE = "Assurance Maladie, Rézone CPTS"
+AGE_BRACKETS = [
+    "0 à 14 ans",
+    "15 à 29 ans",
+    "30 à 44 ans",
+    "45 à 59 ans",
+    "60 à 74 ans",
+    "75 ans et plus",
+]
+
+
+def _population_figures(population: str, *, ages, ald, css, without_doctor) -> list[Figure]:
+    """The population section of a demo diagnostic: the population, then shares in % given as
+    (territory, département): per age bracket (youngest first), of patients in ALD, of
+    beneficiaries of the Complémentaire santé solidaire, of patients without a doctor."""
+    shares = [
+        ("Patients en affection de longue durée (ALD)", ald),
+        ("Bénéficiaires de la Complémentaire santé solidaire", css),
+        ("Patients de 17 ans et plus sans médecin traitant", without_doctor),
+    ]
+    return [
+        Figure(
+            "Population municipale", population, "habitants", 2021, "INSEE, populations légales"
         ),
-        ("0 à 14 ans", "", "18,4", "%", 2023, "INSEE, RP 2023", "16,3", "Hérault", AGE),
-        ("15 à 29 ans", "", "13,1", "%", 2023, "INSEE, RP 2023", "18,6", "Hérault", AGE),
-        ("30 à 44 ans", "", "17,9", "%", 2023, "INSEE, RP 2023", "17,9", "Hérault", AGE),
-        ("45 à 59 ans", "", "21,6", "%", 2023, "INSEE, RP 2023", "19,0", "Hérault", AGE),
-        ("60 à 74 ans", "", "19,1", "%", 2023, "INSEE, RP 2023", "17,3", "Hérault", AGE),
-        ("75 ans et plus", "", "9,9", "%", 2023, "INSEE, RP 2023", "10,9", "Hérault", AGE),
-        (
-            "Patients en affection de longue durée (ALD)",
-            "",
-            "17,8",
-            "%",
-            2024,
-            "Assurance Maladie, Rézone CPTS",
-            "19,4",
-            "Hérault",
-        ),
-        (
-            "Bénéficiaires de la Complémentaire santé solidaire",
-            "",
-            "5,1",
-            "%",
-            2024,
-            "Assurance Maladie, Rézone CPTS",
-            "11,2",
-            "Hérault",
-        ),
-        (
-            "Patients de 17 ans et plus sans médecin traitant",
-            "",
-            "9,6",
-            "%",
-            2024,
-            "Assurance Maladie, Rézone CPTS",
-            "11,3",
-            "Hérault",
-        ),
-    ],
+        *[
+            Figure(label, value, "%", 2023, "INSEE, RP 2023", comparison=comparison, kind=AGE)
+            for label, (value, comparison) in zip(AGE_BRACKETS, ages, strict=True)
+        ],
+        *[
+            Figure(label, value, "%", 2024, REZONE, comparison=comparison)
+            for label, (value, comparison) in shares
+        ],
+    ]
+
+
+def _density(profession: str, value: str, comparison: str) -> Figure:
+    return Figure(
+        f"Densité {profession}",
+        value,
+        "pour 10 000 hab.",
+        2024,
+        "RPPS, Rézone CPTS",
+        comparison=comparison,
+    )
+
+
+def _doctors_in(commune: str, count: str) -> Figure:
+    return Figure("Médecins généralistes", count, "médecins", 2024, "RPPS", area=commune)
+
+
+def _emergencies(value: str, comparison: str) -> Figure:
+    return Figure(
+        "Passages aux urgences",
+        value,
+        "pour 1 000 hab.",
+        2023,
+        "ARS Occitanie, RPU",
+        comparison=comparison,
+    )
+
+
+PIC_FIGURES = {
+    Key.POPULATION: _population_figures(
+        "51678",
+        ages=[
+            ("18,4", "16,3"),
+            ("13,1", "18,6"),
+            ("17,9", "17,9"),
+            ("21,6", "19,0"),
+            ("19,1", "17,3"),
+            ("9,9", "10,9"),
+        ],
+        ald=("17,8", "19,4"),
+        css=("5,1", "11,2"),
+        without_doctor=("9,6", "11,3"),
+    ),
     Key.SUPPLY: [
-        (
-            "Médecins généralistes libéraux",
-            "",
-            "38",
-            "médecins",
-            2024,
-            "RPPS, Rézone CPTS",
-            None,
-            "",
-        ),
-        (
-            "Densité de médecins généralistes",
-            "",
-            "7,4",
-            "pour 10 000 hab.",
-            2024,
-            "RPPS, Rézone CPTS",
-            "9,8",
-            "Hérault",
-        ),
-        ("Médecins généralistes de 60 ans et plus", "", "34", "%", 2024, "RPPS", "29", "Hérault"),
-        (
-            "Densité d'infirmiers libéraux",
-            "",
-            "21,5",
-            "pour 10 000 hab.",
-            2024,
-            "RPPS, Rézone CPTS",
-            "23,9",
-            "Hérault",
-        ),
-        (
-            "Densité de masseurs-kinésithérapeutes",
-            "",
-            "14,2",
-            "pour 10 000 hab.",
-            2024,
-            "RPPS, Rézone CPTS",
-            "17,1",
-            "Hérault",
-        ),
-        ("Médecins généralistes", "Saint-Gély-du-Fesc", "9", "médecins", 2024, "RPPS", None, ""),
-        (
-            "Médecins généralistes",
-            "Saint-Martin-de-Londres",
-            "3",
-            "médecins",
-            2024,
-            "RPPS",
-            None,
-            "",
-        ),
-        ("Officines de pharmacie", "", "14", "officines", 2024, "FINESS", None, ""),
+        Figure("Médecins généralistes libéraux", "38", "médecins", 2024, "RPPS, Rézone CPTS"),
+        _density("de médecins généralistes", "7,4", comparison="9,8"),
+        Figure("Médecins généralistes de 60 ans et plus", "34", "%", 2024, "RPPS", comparison="29"),
+        _density("d'infirmiers libéraux", "21,5", comparison="23,9"),
+        _density("de masseurs-kinésithérapeutes", "14,2", comparison="17,1"),
+        _doctors_in("Saint-Gély-du-Fesc", "9"),
+        _doctors_in("Saint-Martin-de-Londres", "3"),
+        Figure("Officines de pharmacie", "14", "officines", 2024, "FINESS"),
     ],
     Key.CONSUMPTION: [
-        (
-            "Passages aux urgences",
-            "",
-            "212",
-            "pour 1 000 hab.",
-            2023,
-            "ARS Occitanie, RPU",
-            "248",
-            "Hérault",
+        _emergencies("212", comparison="248"),
+        Figure(
+            "Consultations de médecine générale faites hors du territoire", "31", "%", 2024, REZONE
         ),
-        (
-            "Consultations de médecine générale faites hors du territoire",
-            "",
-            "31",
-            "%",
-            2024,
-            "Assurance Maladie, Rézone CPTS",
-            None,
-            "",
-        ),
-        (
+        Figure(
             "Dépistage organisé du cancer colorectal",
-            "",
             "31,2",
             "%",
             2021,
             "Santé publique France",
-            "29,8",
-            "Hérault",
+            comparison="29,8",
         ),
-        (
+        Figure(
             "Vaccination antigrippale des 65 ans et plus",
-            "",
             "52,3",
             "%",
             2024,
             "SNDS",
-            "51,0",
-            "Hérault",
+            comparison="51,0",
         ),
     ],
 }
@@ -281,99 +295,36 @@ PIC_NEEDS = [
     ),
 ]
 
-UZEGE_INDICATORS = {
-    Key.POPULATION: [
-        (
-            "Population municipale",
-            "",
-            "35272",
-            "habitants",
-            2021,
-            "INSEE, populations légales",
-            None,
-            "",
-        ),
-        ("0 à 14 ans", "", "16,2", "%", 2023, "INSEE, RP 2023", "16,6", "Gard", AGE),
-        ("15 à 29 ans", "", "12,4", "%", 2023, "INSEE, RP 2023", "15,2", "Gard", AGE),
-        ("30 à 44 ans", "", "16,3", "%", 2023, "INSEE, RP 2023", "16,9", "Gard", AGE),
-        ("45 à 59 ans", "", "20,8", "%", 2023, "INSEE, RP 2023", "20,1", "Gard", AGE),
-        ("60 à 74 ans", "", "22,5", "%", 2023, "INSEE, RP 2023", "20,0", "Gard", AGE),
-        ("75 ans et plus", "", "11,8", "%", 2023, "INSEE, RP 2023", "11,2", "Gard", AGE),
-        (
-            "Patients en affection de longue durée (ALD)",
-            "",
-            "21,3",
-            "%",
-            2024,
-            "Assurance Maladie, Rézone CPTS",
-            "21,0",
-            "Gard",
-        ),
-        (
-            "Bénéficiaires de la Complémentaire santé solidaire",
-            "",
-            "9,8",
-            "%",
-            2024,
-            "Assurance Maladie, Rézone CPTS",
-            "13,4",
-            "Gard",
-        ),
-        (
-            "Patients de 17 ans et plus sans médecin traitant",
-            "",
-            "12,4",
-            "%",
-            2024,
-            "Assurance Maladie, Rézone CPTS",
-            "12,9",
-            "Gard",
-        ),
-    ],
+UZEGE_FIGURES = {
+    Key.POPULATION: _population_figures(
+        "35272",
+        ages=[
+            ("16,2", "16,6"),
+            ("12,4", "15,2"),
+            ("16,3", "16,9"),
+            ("20,8", "20,1"),
+            ("22,5", "20,0"),
+            ("11,8", "11,2"),
+        ],
+        ald=("21,3", "21,0"),
+        css=("9,8", "13,4"),
+        without_doctor=("12,4", "12,9"),
+    ),
     Key.SUPPLY: [
-        (
-            "Densité de médecins généralistes",
-            "",
-            "8,1",
-            "pour 10 000 hab.",
-            2024,
-            "RPPS, Rézone CPTS",
-            "8,9",
-            "Gard",
-        ),
-        (
-            "Densité d'infirmiers libéraux",
-            "",
-            "25,7",
-            "pour 10 000 hab.",
-            2024,
-            "RPPS, Rézone CPTS",
-            "27,4",
-            "Gard",
-        ),
-        ("Médecins généralistes", "Uzès", "11", "médecins", 2024, "RPPS", None, ""),
-        ("Médecins généralistes", "Remoulins", "4", "médecins", 2024, "RPPS", None, ""),
+        _density("de médecins généralistes", "8,1", comparison="8,9"),
+        _density("d'infirmiers libéraux", "25,7", comparison="27,4"),
+        _doctors_in("Uzès", "11"),
+        _doctors_in("Remoulins", "4"),
     ],
     Key.CONSUMPTION: [
-        (
-            "Passages aux urgences",
-            "",
-            "265",
-            "pour 1 000 hab.",
-            2023,
-            "ARS Occitanie, RPU",
-            "281",
-            "Gard",
-        ),
-        (
+        _emergencies("265", comparison="281"),
+        Figure(
             "Dépistage du cancer du sein",
-            "",
             "47,5",
             "%",
             2022,
             "Santé publique France",
-            "45,1",
-            "Gard",
+            comparison="45,1",
         ),
     ],
 }
@@ -440,55 +391,32 @@ UZEGE_NEEDS = [
 ]
 
 DIAGNOSTICS = {
-    "pic-saint-loup": (PIC_TEXTS, PIC_INDICATORS, PIC_NEEDS),
-    "uzege-pont-du-gard": (UZEGE_TEXTS, UZEGE_INDICATORS, UZEGE_NEEDS),
+    "pic-saint-loup": DiagnosticSpec("Hérault", PIC_TEXTS, PIC_FIGURES, PIC_NEEDS),
+    "uzege-pont-du-gard": DiagnosticSpec("Gard", UZEGE_TEXTS, UZEGE_FIGURES, UZEGE_NEEDS),
 }
 
 
-def _number(text):
-    return None if text is None else Decimal(text.replace(",", "."))
-
-
-def _indicator_values(row) -> dict:
-    label, area, value, unit, year, source, comparison, compared_to, *kind = row
-    return {
-        "kind": kind[0] if kind else DiagnosticFigure.Kind.INDICATOR,
-        "label": label,
-        "area": area,
-        "value": _number(value).quantize(Decimal("0.001")),
-        "unit": unit,
-        "year": year,
-        "source": source,
-        "comparison_value": None
-        if comparison is None
-        else _number(comparison).quantize(Decimal("0.001")),
-        "comparison_label": compared_to,
-    }
-
-
-def _seed_territory(project, coordinator, epcis, extra):
-    from geo.models import Commune
-
+def _seed_territory(project, coordinator, territory: TerritorySpec):
     target = set(
-        Commune.objects.filter(epci_id__in=epcis, kind=Commune.Kind.COMMUNE).values_list(
+        Commune.objects.filter(epci_id__in=territory.epcis, kind=Commune.Kind.COMMUNE).values_list(
             "code", flat=True
         )
-    ) | set(extra)
+    ) | set(territory.communes)
     current = set(territory_communes(project).values_list("code", flat=True))
     if current == target:
         return
     TerritoryCommune.objects.filter(territory__project=project).delete()
     TerritoryChange.objects.filter(territory__project=project).delete()
-    for code in epcis:
+    for code in territory.epcis:
         services.territory_add_epci(project=project, code=code, by=coordinator)
-    for code in extra:
+    for code in territory.communes:
         services.territory_add_commune(project=project, code=code, by=coordinator)
 
 
-def _seed_diagnostic(project, coordinator, texts, indicators, needs):
-    for key, text in texts.items():
+def _seed_sections(project, coordinator, diagnostic: DiagnosticSpec):
+    for key, text in diagnostic.texts.items():
         section = services.section_get_or_create(project=project, key=key, by=coordinator)
-        wanted = [_indicator_values(row) for row in indicators.get(key, [])]
+        wanted = [f.values(diagnostic.compared_to) for f in diagnostic.figures.get(key, [])]
         existing = [services.vars_of(i) for i in section.indicators.all()]
         if section.text == text and existing == wanted:
             continue
@@ -499,31 +427,35 @@ def _seed_diagnostic(project, coordinator, texts, indicators, needs):
             text=text,
             indicators=[services.Row(id=None, values=values) for values in wanted],
         )
-    wanted_needs = [(label, source, priority) for label, source, priority in needs]
+
+
+def _seed_needs(project, coordinator, needs: list[tuple[str, str, str]]):
     current = list(Need.objects.filter(project=project).values_list("label", "source", "priority"))
-    if current != wanted_needs or Need.objects.filter(project=project, withdrawn=True).exists():
-        Need.objects.filter(project=project).delete()
-        for number, (label, source, priority) in enumerate(needs, start=1):
-            create_versioned(
-                Need,
-                by=coordinator,
-                project=project,
-                number=number,
-                label=label,
-                source=source,
-                priority=priority,
-            )
-        section = services.section_get_or_create(project=project, key=Key.NEEDS, by=coordinator)
-        services.section_save(
-            section=section, version=section.version, by=coordinator, text=section.text
+    if current == needs and not Need.objects.filter(project=project, withdrawn=True).exists():
+        return
+    Need.objects.filter(project=project).delete()
+    for number, (label, source, priority) in enumerate(needs, start=1):
+        create_versioned(
+            Need,
+            by=coordinator,
+            project=project,
+            number=number,
+            label=label,
+            source=source,
+            priority=priority,
         )
+    section = services.section_get_or_create(project=project, key=Key.NEEDS, by=coordinator)
+    services.section_save(
+        section=section, version=section.version, by=coordinator, text=section.text
+    )
 
 
 @transaction.atomic
 def seed(seeded: dict) -> None:
     projects, users = seeded["projects"], seeded["users"]
-    for slug, (coordinator, epcis, extra) in TERRITORIES.items():
-        _seed_territory(projects[slug], users[coordinator], epcis, extra)
-    for slug, (texts, indicators, needs) in DIAGNOSTICS.items():
-        coordinator = users[TERRITORIES[slug][0]]
-        _seed_diagnostic(projects[slug], coordinator, texts, indicators, needs)
+    for slug, territory in TERRITORIES.items():
+        _seed_territory(projects[slug], users[territory.coordinator], territory)
+    for slug, diagnostic in DIAGNOSTICS.items():
+        project, coordinator = projects[slug], users[TERRITORIES[slug].coordinator]
+        _seed_sections(project, coordinator, diagnostic)
+        _seed_needs(project, coordinator, diagnostic.needs)

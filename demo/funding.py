@@ -25,27 +25,37 @@ from funding.models import (
 
 SOCLE = ["acces_soins", "parcours", "prevention"]
 
+# Per demo project: its population, whether it runs the SNP service, its budget lines by part
+# ("" the functioning, then the missions): (category, label, amount), and its grants.
 BUDGETS = {
     "pic-saint-loup": {
         "population": 52_000,
         "snp_orientation": True,
-        "lines": [
-            ("", "INDEMNITES", "Temps des professionnels : bureau, pilotage, assemblées", 18_000),
-            ("", "SALAIRES", "Coordinatrice à mi-temps (0,5 ETP)", 34_000),
-            ("", "HONORAIRES", "Expert-comptable et commissaire aux comptes", 3_000),
-            ("", "MATERIEL", "Outil de coordination et site internet", 5_000),
-            ("acces_soins", "INDEMNITES", "Régulation des soins non programmés", 40_000),
-            ("acces_soins", "SALAIRES", "Assistante de régulation SNP (0,8 ETP)", 30_000),
-            ("acces_soins", "INDEMNITES", "Compensation des médecins effecteurs SNP", 12_000),
-            ("acces_soins", "MATERIEL", "Plateforme d'orientation et téléphonie", 10_000),
-            ("parcours", "INDEMNITES", "Réunions de concertation pluriprofessionnelle", 45_000),
-            ("parcours", "SALAIRES", "Coordinatrice de parcours (0,25 ETP)", 15_000),
-            ("parcours", "HONORAIRES", "Formation au parcours insuffisance cardiaque", 6_000),
-            ("parcours", "MATERIEL", "Messagerie sécurisée et outils partagés", 4_000),
-            ("prevention", "INDEMNITES", "Journées de dépistage et de vaccination", 18_000),
-            ("prevention", "MATERIEL", "Supports de campagne et location de salles", 9_000),
-            ("prevention", "HONORAIRES", "Intervenante en nutrition", 3_000),
-        ],
+        "lines": {
+            "": [
+                ("INDEMNITES", "Temps des professionnels : bureau, pilotage, assemblées", 18_000),
+                ("SALAIRES", "Coordinatrice à mi-temps (0,5 ETP)", 34_000),
+                ("HONORAIRES", "Expert-comptable et commissaire aux comptes", 3_000),
+                ("MATERIEL", "Outil de coordination et site internet", 5_000),
+            ],
+            "acces_soins": [
+                ("INDEMNITES", "Régulation des soins non programmés", 40_000),
+                ("SALAIRES", "Assistante de régulation SNP (0,8 ETP)", 30_000),
+                ("INDEMNITES", "Compensation des médecins effecteurs SNP", 12_000),
+                ("MATERIEL", "Plateforme d'orientation et téléphonie", 10_000),
+            ],
+            "parcours": [
+                ("INDEMNITES", "Réunions de concertation pluriprofessionnelle", 45_000),
+                ("SALAIRES", "Coordinatrice de parcours (0,25 ETP)", 15_000),
+                ("HONORAIRES", "Formation au parcours insuffisance cardiaque", 6_000),
+                ("MATERIEL", "Messagerie sécurisée et outils partagés", 4_000),
+            ],
+            "prevention": [
+                ("INDEMNITES", "Journées de dépistage et de vaccination", 18_000),
+                ("MATERIEL", "Supports de campagne et location de salles", 9_000),
+                ("HONORAIRES", "Intervenante en nutrition", 3_000),
+            ],
+        },
         "grants": [
             {
                 "kind": Grant.Kind.FIR_INGENIERIE,
@@ -64,24 +74,32 @@ BUDGETS = {
     "uzege-pont-du-gard": {
         "population": 38_000,
         "snp_orientation": False,
-        "lines": [
-            ("", "INDEMNITES", "Temps des professionnels : bureau et animation", 12_000),
-            ("", "SALAIRES", "Coordinateur (0,5 ETP)", 30_000),
-            ("", "HONORAIRES", "Comptabilité", 4_000),
-            ("", "MATERIEL", "Location d'un bureau à Uzès", 3_000),
-            ("", "AUTRE_DEPENSE", "Assurance et frais bancaires", 1_000),
-            ("acces_soins", "INDEMNITES", "Recherche de médecins traitants", 20_000),
-            ("acces_soins", "SALAIRES", "Secrétariat d'orientation (0,4 ETP)", 14_000),
-            ("acces_soins", "MATERIEL", "Annuaire partagé des disponibilités", 6_000),
-            ("parcours", "INDEMNITES", "Parcours personnes âgées à domicile", 28_000),
-            ("parcours", "SALAIRES", "Infirmière de coordination (0,3 ETP)", 15_000),
-            ("parcours", "HONORAIRES", "Formation à la conciliation médicamenteuse", 4_000),
-            ("parcours", "MATERIEL", "Outil de partage d'informations", 3_000),
-            ("prevention", "INDEMNITES", "Ateliers de prévention des chutes", 14_000),
-            ("prevention", "MATERIEL", "Matériel d'ateliers et transport", 6_000),
-            ("prevention", "HONORAIRES", "Éducateur en activité physique adaptée", 5_000),
-            ("prevention", "AUTRE_RESSOURCE", "Conférence des financeurs du Gard", 2_000),
-        ],
+        "lines": {
+            "": [
+                ("INDEMNITES", "Temps des professionnels : bureau et animation", 12_000),
+                ("SALAIRES", "Coordinateur (0,5 ETP)", 30_000),
+                ("HONORAIRES", "Comptabilité", 4_000),
+                ("MATERIEL", "Location d'un bureau à Uzès", 3_000),
+                ("AUTRE_DEPENSE", "Assurance et frais bancaires", 1_000),
+            ],
+            "acces_soins": [
+                ("INDEMNITES", "Recherche de médecins traitants", 20_000),
+                ("SALAIRES", "Secrétariat d'orientation (0,4 ETP)", 14_000),
+                ("MATERIEL", "Annuaire partagé des disponibilités", 6_000),
+            ],
+            "parcours": [
+                ("INDEMNITES", "Parcours personnes âgées à domicile", 28_000),
+                ("SALAIRES", "Infirmière de coordination (0,3 ETP)", 15_000),
+                ("HONORAIRES", "Formation à la conciliation médicamenteuse", 4_000),
+                ("MATERIEL", "Outil de partage d'informations", 3_000),
+            ],
+            "prevention": [
+                ("INDEMNITES", "Ateliers de prévention des chutes", 14_000),
+                ("MATERIEL", "Matériel d'ateliers et transport", 6_000),
+                ("HONORAIRES", "Éducateur en activité physique adaptée", 5_000),
+                ("AUTRE_RESSOURCE", "Conférence des financeurs du Gard", 2_000),
+            ],
+        },
         "grants": [
             {
                 "kind": Grant.Kind.REGIONALE,
@@ -125,55 +143,62 @@ def _save(instance, by, **fields):
     return instance
 
 
+# Who keeps the books of each demo budget.
+COORDINATORS = {"pic-saint-loup": "claire.martin", "uzege-pont-du-gard": "thomas.lefevre"}
+
+
 def seed(seeded: dict) -> None:
     aci_2019.install(Bareme, BaremeLine)
-    coordinators = {
-        "pic-saint-loup": seeded["users"].get("claire.martin"),
-        "uzege-pont-du-gard": seeded["users"].get("thomas.lefevre"),
-    }
     for slug, data in BUDGETS.items():
-        project = seeded["projects"][slug]
-        by = coordinators[slug]
-        budget = _save(
-            Budget.objects.filter(project=project).first() or Budget(project=project),
+        project, by = seeded["projects"][slug], seeded["users"].get(COORDINATORS[slug])
+        _seed_budget(project, data, by)
+        _seed_grants(project, data["grants"], by)
+
+
+def _seed_budget(project, data: dict, by) -> None:
+    budget = _save(
+        Budget.objects.filter(project=project).first() or Budget(project=project),
+        by,
+        population=data["population"],
+        missions=SOCLE,
+        snp_orientation=data["snp_orientation"],
+        signature_date=None,
+    )
+    lines = [(part, *line) for part, part_lines in data["lines"].items() for line in part_lines]
+    for number, (part, category, label, amount) in enumerate(lines, 1):
+        side = "RESOURCE" if category.startswith(("ACI", "AUTRE_RESSOURCE")) else "EXPENSE"
+        _save(
+            budget.lines.filter(number=number).first() or BudgetLine(budget=budget, number=number),
             by,
-            population=data["population"],
-            missions=SOCLE,
-            snp_orientation=data["snp_orientation"],
-            signature_date=None,
+            part=part,
+            side=side,
+            category=category,
+            label=label,
+            amount=Decimal(amount),
         )
-        numbers = []
-        for number, (part, category, label, amount) in enumerate(data["lines"], 1):
-            side = "RESOURCE" if category.startswith(("ACI", "AUTRE_RESSOURCE")) else "EXPENSE"
-            _save(
-                budget.lines.filter(number=number).first()
-                or BudgetLine(budget=budget, number=number),
-                by,
-                part=part,
-                side=side,
-                category=category,
-                label=label,
-                amount=Decimal(amount),
-            )
-            numbers.append(number)
-        budget.lines.exclude(number__in=numbers).delete()
-        grant_numbers = []
-        for number, fields in enumerate(data["grants"], 1):
-            fields = dict(fields)
-            document = fields.pop("document", None)
-            grant = _save(
-                project.grants.filter(number=number).first()
-                or Grant(project=project, number=number),
-                by,
-                **fields,
-            )
-            grant_numbers.append(number)
-            if document and not grant.documents.filter(number=1).exists():
-                item = GrantDocument(grant=grant, number=1, name=document, uploaded_by=by)
-                path = grant_document_path(item, document)
-                if default_storage.exists(path):  # a previous seed stored it: reuse the file
-                    item.file.name = path
-                else:
-                    item.file.save(document, ContentFile(DEMO_PDF), save=False)
-                item.save()
-        project.grants.exclude(number__in=grant_numbers).delete()
+    budget.lines.exclude(number__in=range(1, len(lines) + 1)).delete()
+
+
+def _seed_grants(project, grants: list[dict], by) -> None:
+    for number, fields in enumerate(grants, 1):
+        fields = dict(fields)
+        document = fields.pop("document", None)
+        grant = _save(
+            project.grants.filter(number=number).first() or Grant(project=project, number=number),
+            by,
+            **fields,
+        )
+        if document and not grant.documents.filter(number=1).exists():
+            _attach(grant, document, by)
+    project.grants.exclude(number__in=range(1, len(grants) + 1)).delete()
+
+
+def _attach(grant, name: str, by) -> None:
+    """The grant's document number 1, the demo PDF under `name`."""
+    item = GrantDocument(grant=grant, number=1, name=name, uploaded_by=by)
+    path = grant_document_path(item, name)
+    if default_storage.exists(path):  # a previous seed stored it: reuse the file
+        item.file.name = path
+    else:
+        item.file.save(name, ContentFile(DEMO_PDF), save=False)
+    item.save()

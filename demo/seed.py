@@ -63,12 +63,11 @@ class ProjectSpec(NamedTuple):
     submitted_on: dt.date | None  # the intention letter's, at 10:00
 
 
-class PersonSpec(NamedTuple):
+class Person(NamedTuple):
     local_part: str  # of the e-mail address
     first_name: str
     last_name: str
     profession: str
-    organisation: str  # slug
     role: str
 
 
@@ -155,104 +154,65 @@ PROJECTS = [
     ),
 ]
 
-PEOPLE = [
-    PersonSpec(
-        "claire.martin",
-        "Claire",
-        "Martin",
-        "Coordinatrice de CPTS",
-        "cpts-pic-saint-loup",
-        Role.COORDINATOR,
-    ),
-    PersonSpec(
-        "julien.roux", "Julien", "Roux", "Médecin généraliste", "cpts-pic-saint-loup", Role.PILOT
-    ),
-    PersonSpec(
-        "sophie.garnier", "Sophie", "Garnier", "Pharmacienne", "cpts-pic-saint-loup", Role.BUREAU
-    ),
-    PersonSpec(
-        "karim.benali",
-        "Karim",
-        "Benali",
-        "Masseur-kinésithérapeute",
-        "cpts-pic-saint-loup",
-        Role.MEMBER,
-    ),
-    PersonSpec(
-        "thomas.lefevre",
-        "Thomas",
-        "Lefèvre",
-        "Coordinateur de CPTS",
-        "cpts-uzege-pont-du-gard",
-        Role.COORDINATOR,
-    ),
-    PersonSpec(
-        "emilie.fabre", "Émilie", "Fabre", "Sage-femme", "cpts-uzege-pont-du-gard", Role.PILOT
-    ),
-    PersonSpec(
-        "henri.vidal",
-        "Henri",
-        "Vidal",
-        "Médecin généraliste",
-        "cpts-uzege-pont-du-gard",
-        Role.BUREAU,
-    ),
-    PersonSpec(
-        "nadia.mercier", "Nadia", "Mercier", "Infirmière", "cpts-lodevois-larzac", Role.COORDINATOR
-    ),
-    PersonSpec(
-        "lucie.bernard",
-        "Lucie",
-        "Bernard",
-        "Coordinatrice de CPTS",
-        "cpts-bassin-de-thau",
-        Role.COORDINATOR,
-    ),
-    PersonSpec(
-        "marc.olivier", "Marc", "Olivier", "Médecin généraliste", "cpts-bassin-de-thau", Role.BUREAU
-    ),
-    PersonSpec(
-        "isabelle.moreau",
-        "Isabelle",
-        "Moreau",
-        "Chargée de mission soins de proximité",
-        "ars-dd-34",
-        Role.REVIEWER,
-    ),
-    PersonSpec(
-        "philippe.girard", "Philippe", "Girard", "Délégué départemental", "ars-dd-34", Role.DECIDER
-    ),
-    PersonSpec(
-        "camille.dupuis",
-        "Camille",
-        "Dupuis",
-        "Chargée de mission soins de proximité",
-        "ars-dd-30",
-        Role.REVIEWER,
-    ),
-    PersonSpec(
-        "laurent.bonnet", "Laurent", "Bonnet", "Délégué départemental", "ars-dd-30", Role.DECIDER
-    ),
-    PersonSpec(
-        "marie.chevalier",
-        "Marie",
-        "Chevalier",
-        "Conseillère offre de soins",
-        "cpam-34",
-        Role.REVIEWER,
-    ),
-    PersonSpec(
-        "pierre.blanc", "Pierre", "Blanc", "Chargé de mission", "urps-occitanie", Role.REVIEWER
-    ),
-    PersonSpec(
-        "helene.rousseau",
-        "Hélène",
-        "Rousseau",
-        "Analyste, direction de l'offre de soins",
-        "ars-occitanie",
-        Role.ANALYST,
-    ),
-]
+# The demo accounts, per organisation: (e-mail local part, first name, last name, profession,
+# role).
+TEAMS = {
+    "cpts-pic-saint-loup": [
+        Person("claire.martin", "Claire", "Martin", "Coordinatrice de CPTS", Role.COORDINATOR),
+        Person("julien.roux", "Julien", "Roux", "Médecin généraliste", Role.PILOT),
+        Person("sophie.garnier", "Sophie", "Garnier", "Pharmacienne", Role.BUREAU),
+        Person("karim.benali", "Karim", "Benali", "Masseur-kinésithérapeute", Role.MEMBER),
+    ],
+    "cpts-uzege-pont-du-gard": [
+        Person("thomas.lefevre", "Thomas", "Lefèvre", "Coordinateur de CPTS", Role.COORDINATOR),
+        Person("emilie.fabre", "Émilie", "Fabre", "Sage-femme", Role.PILOT),
+        Person("henri.vidal", "Henri", "Vidal", "Médecin généraliste", Role.BUREAU),
+    ],
+    "cpts-lodevois-larzac": [
+        Person("nadia.mercier", "Nadia", "Mercier", "Infirmière", Role.COORDINATOR),
+    ],
+    "cpts-bassin-de-thau": [
+        Person("lucie.bernard", "Lucie", "Bernard", "Coordinatrice de CPTS", Role.COORDINATOR),
+        Person("marc.olivier", "Marc", "Olivier", "Médecin généraliste", Role.BUREAU),
+    ],
+    "ars-dd-34": [
+        Person(
+            "isabelle.moreau",
+            "Isabelle",
+            "Moreau",
+            "Chargée de mission soins de proximité",
+            Role.REVIEWER,
+        ),
+        Person("philippe.girard", "Philippe", "Girard", "Délégué départemental", Role.DECIDER),
+    ],
+    "ars-dd-30": [
+        Person(
+            "camille.dupuis",
+            "Camille",
+            "Dupuis",
+            "Chargée de mission soins de proximité",
+            Role.REVIEWER,
+        ),
+        Person("laurent.bonnet", "Laurent", "Bonnet", "Délégué départemental", Role.DECIDER),
+    ],
+    "cpam-34": [
+        Person(
+            "marie.chevalier", "Marie", "Chevalier", "Conseillère offre de soins", Role.REVIEWER
+        ),
+    ],
+    "urps-occitanie": [
+        Person("pierre.blanc", "Pierre", "Blanc", "Chargé de mission", Role.REVIEWER),
+    ],
+    "ars-occitanie": [
+        Person(
+            "helene.rousseau",
+            "Hélène",
+            "Rousseau",
+            "Analyste, direction de l'offre de soins",
+            Role.ANALYST,
+        ),
+    ],
+}
 
 ADMIN = ("admin", "Alice", "Admin")
 # Who manages the team of each review body (in a CPTS, the coordinators do).
@@ -341,20 +301,21 @@ def _seed_projects(organisations: dict[str, Organisation]) -> dict[str, Project]
 
 def _seed_people(organisations: dict[str, Organisation], password: str) -> dict[str, User]:
     users = {}
-    for person in PEOPLE:
-        user = _user(
-            person.local_part,
-            person.first_name,
-            person.last_name,
-            person.profession,
-            password=password,
-        )
-        Membership.objects.update_or_create(
-            user=user,
-            organisation=organisations[person.organisation],
-            defaults={"role": person.role, "is_manager": person.local_part in MANAGERS},
-        )
-        users[person.local_part] = user
+    for organisation, team in TEAMS.items():
+        for person in team:
+            user = _user(
+                person.local_part,
+                person.first_name,
+                person.last_name,
+                person.profession,
+                password=password,
+            )
+            Membership.objects.update_or_create(
+                user=user,
+                organisation=organisations[organisation],
+                defaults={"role": person.role, "is_manager": person.local_part in MANAGERS},
+            )
+            users[person.local_part] = user
     local_part, first_name, last_name = ADMIN
     users[local_part] = _user(local_part, first_name, last_name, password=password, superuser=True)
     return users

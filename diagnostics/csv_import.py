@@ -8,12 +8,12 @@ user can fix the file in his spreadsheet.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+
+from cpts_portal.lib.csvfiles import CsvFileError, read_csv
+from cpts_portal.lib.numbers import parse_french_decimal
 
 from .models import DiagnosticFigure
 
@@ -96,50 +96,6 @@ def _simplify(text: str) -> str:
     return " ".join(text.replace("(", " ").replace(")", " ").replace(":", " ").split())
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """The text of the file and the name of its encoding."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "UTF-8 (BOM)"
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "Windows-1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "Latin-1"
-
-
-def parse_number(text: str) -> Decimal:
-    """'1 234,5' / '1234.5' / '12,5 %' / '1.234,5' -> Decimal; ValueError when not a number."""
-    cleaned = text.strip().replace("%", "").replace("€", "")
-    for space in (" ", "\u00a0", "\u202f", "\u2009", "'"):
-        cleaned = cleaned.replace(space, "")
-    if cleaned.startswith("+"):
-        cleaned = cleaned[1:]
-    if "," in cleaned and "." in cleaned:
-        # The last one is the decimal separator, the other groups thousands.
-        if cleaned.rfind(",") > cleaned.rfind("."):
-            cleaned = cleaned.replace(".", "").replace(",", ".")
-        else:
-            cleaned = cleaned.replace(",", "")
-    elif cleaned.count(",") == 1:
-        cleaned = cleaned.replace(",", ".")
-    try:
-        number = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(text) from None
-    if not number.is_finite() or not cleaned:
-        raise ValueError(text)
-    return number
-
-
-def _delimiter(header_line: str) -> str:
-    counts = {d: header_line.count(d) for d in (";", "\t", ",")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ";"
-
-
 def _columns(header: list[str]) -> dict[str, int]:
     aliases = {alias: name for name, spellings in COLUMNS.items() for alias in spellings}
     columns = {}
@@ -174,14 +130,14 @@ def _check_row(line: int, cells: dict[str, str], today: dt.date) -> ParsedRow:
         errors.append("la colonne « valeur » est vide.")
     else:
         try:
-            row.values["value"] = str(parse_number(raw))
+            row.values["value"] = str(parse_french_decimal(raw))
         except ValueError:
             errors.append(f"la valeur « {raw} » n'est pas un nombre.")
     raw = cells.get("comparison_value", "").strip()
     row.values["comparison_value"] = ""
     if raw:
         try:
-            row.values["comparison_value"] = str(parse_number(raw))
+            row.values["comparison_value"] = str(parse_french_decimal(raw))
         except ValueError:
             errors.append(f"la valeur de comparaison « {raw} » n'est pas un nombre.")
     raw = cells.get("year", "").strip()
@@ -214,20 +170,15 @@ def parse(data: bytes, *, today: dt.date | None = None) -> ParsedFile:
         raise CsvError("Le fichier est vide.")
     if len(data) > MAX_BYTES:
         raise CsvError("Le fichier dépasse 1 Mo : découpez-le en plusieurs fichiers.")
-    if b"\x00" in data[:2048]:
-        raise CsvError(
-            "Ce fichier n'est pas un CSV (classeur Excel ?). Dans votre tableur, choisissez "
-            "« Enregistrer sous » puis le format CSV."
-        )
-    text, encoding = decode(data)
-    lines = text.splitlines()
-    delimiter = _delimiter(lines[0])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        header = next(reader)
-        columns = _columns(header)
+        source = read_csv(data)
+        file_rows = source.rows()
+        first = next(file_rows, None)
+        if first is None:  # nothing but a BOM
+            raise CsvError("Le fichier est vide.")
+        columns = _columns(first[1])
         rows = []
-        for cells in reader:
+        for line, cells in file_rows:
             if not any(cell.strip() for cell in cells):
                 continue
             if len(rows) >= MAX_ROWS:
@@ -236,9 +187,9 @@ def parse(data: bytes, *, today: dt.date | None = None) -> ParsedFile:
                 name: (cells[index] if index < len(cells) else "")
                 for name, index in columns.items()
             }
-            rows.append(_check_row(reader.line_num, named, today))
-    except csv.Error as exc:
-        raise CsvError(f"Ligne {reader.line_num} : le fichier CSV est mal formé ({exc}).") from exc
+            rows.append(_check_row(line, named, today))
+    except CsvFileError as exc:
+        raise CsvError(str(exc)) from exc
     if not rows:
         raise CsvError("Le fichier ne contient aucune ligne de données sous les en-têtes.")
-    return ParsedFile(rows=rows, delimiter=delimiter, encoding=encoding)
+    return ParsedFile(rows=rows, delimiter=source.delimiter, encoding=source.encoding)

@@ -1,6 +1,6 @@
 """Indicators as French text (history snapshots, chart labels, the PDF later)."""
 
-from cpts_portal.templatetags.portal import format_number
+from cpts_portal.lib.numbers import format_number
 
 
 def decimals_of(value) -> int:

@@ -3,9 +3,9 @@ from decimal import Decimal
 
 from django import forms
 
+from cpts_portal.lib.numbers import parse_french_decimal
 from cpts_portal.lib.versioning import VersionedFormMixin
 
-from .csv_import import parse_number
 from .models import DiagnosticFigure, DiagnosticSection, Need
 
 
@@ -47,7 +47,7 @@ class FrenchDecimalField(forms.CharField):
         if len(value) > 30:
             raise forms.ValidationError("Ce nombre est trop long.")
         try:
-            number = parse_number(value)
+            number = parse_french_decimal(value)
         except ValueError:
             raise forms.ValidationError("Saisissez un nombre, par exemple 12,5.") from None
         if abs(number) >= Decimal("1e11"):

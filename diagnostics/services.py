@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 
+from cpts_portal.lib.numbering import next_number
 from cpts_portal.lib.versioning import EditConflict, create_versioned, save_versioned
 from geo.models import Commune, Departement, Epci
 from geo.population import overlapping_levels, size_tier, total_population
@@ -227,14 +227,10 @@ def _sync_indicators(section: DiagnosticSection, rows: list[Row]) -> None:
             indicator.delete()
 
 
-def _next_need_number(project) -> int:
-    return (Need.objects.filter(project=project).aggregate(m=Max("number"))["m"] or 0) + 1
-
-
 def _sync_needs(section: DiagnosticSection, rows: list[Row], by) -> None:
     project = section.project
     existing = {n.pk: n for n in Need.objects.filter(project=project).active()}
-    number = _next_need_number(project)
+    number = next_number(Need.objects.filter(project=project))
     for row in rows:
         need = existing.get(row.id) if row.id else None
         if need is None:
@@ -293,7 +289,7 @@ def _save_section(section: DiagnosticSection, *, by, fields: dict, reason: str =
 
 @dataclass
 class ImportRow:
-    """A parsed CSV row (values ready for an DiagnosticFigure) and its line number in the file."""
+    """A parsed CSV row (values ready for a DiagnosticFigure) and its line number in the file."""
 
     line: int
     values: dict

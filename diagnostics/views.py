@@ -12,12 +12,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from accounts.models import Membership
-from cpts_portal.lib.versioning import EditConflict, conflict_context, history_entries
-from cpts_portal.templatetags.portal import format_number
+from cpts_portal.lib.numbers import format_number
+from cpts_portal.lib.versioning import EditConflict, conflict_panel, history_entries
 from geo.models import Commune, Epci
-from projects import access
 
-from . import charts, csv_import, services
+from . import access, charts, csv_import, services
 from .forms import (
     ImportForm,
     IndicatorFormSet,
@@ -109,7 +108,7 @@ def _territory_context(request, project, **extra) -> dict:
 
 @require_GET
 def territory_detail(request, slug):
-    project = access.get_project_for_user(request.user, slug, perm="diagnostics.view_territory")
+    project = access.get_territory_project(request.user, slug)
     can_edit = rules.has_perm("diagnostics.change_territory", request.user, project)
     search_form = SearchForm(request.GET or None)
     results = {}
@@ -152,7 +151,7 @@ def _tier_notice(change: TerritoryChange) -> str:
 
 
 def territory_change(request, slug):
-    project = access.get_project_for_user(request.user, slug, perm="diagnostics.change_territory")
+    project = access.get_territory_project(request.user, slug, change=True)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = TerritoryChangeForm(request.POST)
@@ -194,7 +193,7 @@ def territory_change(request, slug):
 
 @require_GET
 def territory_history(request, slug):
-    project = access.get_project_for_user(request.user, slug, perm="diagnostics.view_territory")
+    project = access.get_territory_project(request.user, slug)
     changes = TerritoryChange.objects.filter(territory__project=project).select_related("by")
     page = Paginator(changes, 30).get_page(request.GET.get("page"))
     return render(request, "diagnostics/territory_history.html", {"project": project, "page": page})
@@ -202,17 +201,12 @@ def territory_history(request, slug):
 
 @require_GET
 def overlap_list(request):
-    access.require_role(request.user, review=True, analyst=True)
-    scope = access.reviewable_projects(request.user) | access.analysable_projects(request.user)
+    scope = access.overlap_scope(request.user)
     page = Paginator(shared_communes(scope), 25).get_page(request.GET.get("page"))
     communes = list(page.object_list)
     claims = claims_of(communes)
     claimed_ids = {row.territory.project_id for rows in claims.values() for row in rows}
-    visible = set(
-        access.projects_for_user(request.user)
-        .filter(pk__in=claimed_ids)
-        .values_list("pk", flat=True)
-    )
+    visible = access.visible_project_ids(request.user, claimed_ids)
     rows = [(commune, claims[commune.code]) for commune in communes]
     return render(
         request,
@@ -294,7 +288,7 @@ def _section_items(project, only: str | None = None) -> list[dict]:
 
 @require_GET
 def diagnostic_detail(request, slug):
-    project = access.get_project_for_user(request.user, slug, perm="diagnostics.view_diagnostic")
+    project = access.get_diagnostic_project(request.user, slug)
     can_edit = rules.has_perm("diagnostics.change_diagnostic", request.user, project)
     only = request.GET.get("section")
     if request.htmx and only:
@@ -348,7 +342,7 @@ def _initial_needs(project):
 
 
 def section_edit(request, slug, key):
-    project = access.get_project_for_user(request.user, slug, perm="diagnostics.change_diagnostic")
+    project = access.get_diagnostic_project(request.user, slug, change=True)
     key = _section_key(key)
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
@@ -377,8 +371,7 @@ def section_edit(request, slug, key):
                     needs=_rows(needs, services.NEED_FIELDS) if needs else None,
                 )
             except EditConflict as exc:
-                form.rebase(exc.current)
-                conflict = conflict_context(form, exc.current)
+                conflict = conflict_panel(form, exc)
                 if exc.current.indicators_text:
                     conflict["values"].append(
                         ("Besoins" if with_needs else "Indicateurs", exc.current.indicators_text)
@@ -429,7 +422,7 @@ def section_edit(request, slug, key):
 
 @require_GET
 def section_history(request, slug, key):
-    project = access.get_project_for_user(request.user, slug, perm="diagnostics.view_diagnostic")
+    project = access.get_diagnostic_project(request.user, slug)
     key = _section_key(key)
     section = DiagnosticSection.objects.filter(project=project, key=key).first()
     entries = []
@@ -448,7 +441,7 @@ SESSION_KEY = "diagnostics-import-{}"
 
 
 def indicator_import(request, slug):
-    project = access.get_project_for_user(request.user, slug, perm="diagnostics.change_diagnostic")
+    project = access.get_diagnostic_project(request.user, slug, change=True)
     session_key = SESSION_KEY.format(project.pk)
     if request.method == "POST" and request.POST.get("confirm"):
         pending = request.session.get(session_key)

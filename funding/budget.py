@@ -129,7 +129,7 @@ def part_title(part: str) -> str:
     if part == GENERAL_PART:
         return GENERAL_TITLE
     labels = dict(AciMission.choices)
-    return f"AciMission — {labels.get(part, part)}"
+    return f"Mission — {labels.get(part, part)}"
 
 
 def budget_population(budget: Budget) -> tuple[int | None, bool]:

@@ -1,6 +1,6 @@
 """What the deposit of the projet de santé still lacks on the funding side."""
 
-from cpts_portal.templatetags.portal import euros
+from cpts_portal.lib.numbers import euros
 
 from .budget import budget_view
 from .models import Budget

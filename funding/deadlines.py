@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from cpts_portal.templatetags.portal import euros
+from cpts_portal.lib.numbers import euros
 from projects.deadlines import Deadline
 
 from . import calculator

@@ -65,7 +65,7 @@ def simulation_xlsx(simulation: Simulation, *, title: str) -> bytes:
         f"Barème {funding.bareme} — population {funding.population} habitants — "
         f"taille {funding.tier}"
     )
-    _header(sheet, 4, ["Ligne", "AciMission", "Montant du barème", "Taux d'atteinte", "Montant"])
+    _header(sheet, 4, ["Ligne", "Mission", "Montant du barème", "Taux d'atteinte", "Montant"])
     row = 5
     labels = dict(_mission_labels())
     for line in funding.lines:

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 
+from cpts_portal.lib.numbers import parse_french_decimal
 from cpts_portal.lib.uploads import ACCEPTED, check_upload
 from cpts_portal.lib.versioning import VersionedFormMixin
 
@@ -18,10 +19,24 @@ from .models import (
     Grant,
 )
 
-SPACES = (" ", "\u00a0", "\u202f", "€")
+
+class _FrenchDecimalField(forms.DecimalField):
+    """A DecimalField that reads numbers typed the French way ('12 500,50 €', '12,5 %')."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip()
+            if value:
+                try:
+                    value = parse_french_decimal(value)
+                except ValueError:
+                    raise forms.ValidationError(
+                        self.error_messages["invalid"], code="invalid"
+                    ) from None
+        return super().to_python(value)
 
 
-class EuroField(forms.DecimalField):
+class EuroField(_FrenchDecimalField):
     """Accepts French amounts: '12 500', '12 500,50 €', '12500.5'."""
 
     def __init__(self, **kwargs):
@@ -32,20 +47,13 @@ class EuroField(forms.DecimalField):
         super().__init__(**kwargs)
         self.error_messages["invalid"] = "Saisissez un montant en euros, par exemple 12 500."
 
-    def to_python(self, value):
-        if isinstance(value, str):
-            for char in SPACES:
-                value = value.replace(char, "")
-            value = value.replace(",", ".")
-        return super().to_python(value)
-
     def prepare_value(self, value):
         if isinstance(value, Decimal):
             return f"{value.normalize():f}".replace(".", ",")
         return value
 
 
-class RateField(forms.DecimalField):
+class RateField(_FrenchDecimalField):
     """An attainment rate typed in percent (0 to 100), returned as a fraction (0 to 1)."""
 
     def __init__(self, **kwargs):
@@ -54,11 +62,6 @@ class RateField(forms.DecimalField):
         kwargs.setdefault("decimal_places", 2)
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.replace(",", ".").replace("%", "").strip()
-        return super().to_python(value)
 
 
 class SimulationForm(forms.Form):

@@ -6,17 +6,13 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max
 
+from cpts_portal.lib.numbering import next_number
 from cpts_portal.lib.versioning import create_versioned, delete_versioned, save_versioned
 from projects.models import Project
 
 from .budget import side_of
 from .models import SOCLE_2019, Budget, BudgetLine, Grant, GrantDocument
-
-
-def _next_number(queryset) -> int:
-    return (queryset.aggregate(n=Max("number"))["n"] or 0) + 1
 
 
 @transaction.atomic
@@ -66,7 +62,7 @@ def budget_line_create(
         BudgetLine,
         by=by,
         budget=budget,
-        number=_next_number(budget.lines),
+        number=next_number(budget.lines),
         part=part,
         side=side_of(category),
         category=category,
@@ -99,7 +95,7 @@ def budget_line_delete(*, line: BudgetLine, version: int, by) -> None:
 def grant_create(*, project: Project, by, document=None, **fields) -> Grant:
     Project.objects.select_for_update().filter(pk=project.pk).first()
     grant = create_versioned(
-        Grant, by=by, project=project, number=_next_number(project.grants), **fields
+        Grant, by=by, project=project, number=next_number(project.grants), **fields
     )
     if document is not None:
         grant_document_add(grant=grant, by=by, file=document)
@@ -119,7 +115,7 @@ def grant_document_add(*, grant: Grant, by, file) -> GrantDocument:
     Grant.objects.select_for_update().filter(pk=grant.pk).first()
     document = GrantDocument(
         grant=grant,
-        number=_next_number(grant.documents),
+        number=next_number(grant.documents),
         name=file.name.rsplit("/", 1)[-1][:200],
         uploaded_by=by,
     )

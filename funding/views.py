@@ -6,18 +6,17 @@ import datetime as dt
 import mimetypes
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cpts_portal.lib.versioning import EditConflict, conflict_context, history_entries
+from cpts_portal.lib.downloads import content_response, file_response
+from cpts_portal.lib.versioning import EditConflict, conflict_panel, history_entries
 from geo.population import TIER_UPPER_BOUNDS
-from projects.access import access_for, get_project_for_user, projects_for_user
 
-from . import calculator, exports, services
+from . import access, calculator, exports, services
 from .budget import budget_population, budget_view
 from .forms import (
     BudgetLineForm,
@@ -28,22 +27,15 @@ from .forms import (
     SimulationForm,
     VersionOnlyForm,
 )
-from .models import GENERAL_PART, SOCLE_2019, AciMission, Bareme, Budget, BudgetLine, Grant
+from .models import GENERAL_PART, SOCLE_2019, AciMission, Bareme, Budget, BudgetLine
 from .simulation import project_defaults, simulate
-
-VIEW = "funding.view_budget"
-CHANGE = "funding.change_budget"
-
 
 # --- Simulator ---------------------------------------------------------------------------
 
 
 def _user_project(user):
     """The project of the user's own CPTS, if he is a member of one (to prefill)."""
-    cpts_orgs = [m.organisation_id for m in user.active_memberships if m.is_cpts_role]
-    if not cpts_orgs:
-        return None
-    return projects_for_user(user).filter(organisation_id__in=cpts_orgs).first()
+    return access.own_projects(user).first()
 
 
 def _simulation_context(request, project=None) -> dict:
@@ -120,10 +112,10 @@ def simulator(request):
 
 @require_GET
 def project_simulator(request, slug):
-    project = get_project_for_user(request.user, slug, perm=VIEW)
+    project = access.get_project(request.user, slug)
     context = _simulation_context(request, project)
     # The CPTS's people get the project's PDF from the documents (rendered by Celery).
-    context["can_request_pdf"] = bool(access_for(request.user, project).cpts_role)
+    context["can_request_pdf"] = access.is_cpts_member(request.user, project)
     return render(request, "funding/simulator.html", context)
 
 
@@ -141,7 +133,7 @@ def simulator_xlsx(request):
     if result is None:
         return redirect(f"{reverse('funding:simulator')}?{context['query']}")
     content = exports.simulation_xlsx(result, title="Simulation du financement ACI")
-    return _download(content, "simulation-aci.xlsx", exports.XLSX_CONTENT_TYPE)
+    return content_response(content, "simulation-aci.xlsx", exports.XLSX_CONTENT_TYPE)
 
 
 @require_GET
@@ -152,13 +144,7 @@ def simulator_pdf(request):
     content = exports.render_pdf(
         exports.SIMULATION_PDF_TEMPLATE, exports.simulation_pdf_context(result)
     )
-    return _download(content, "simulation-aci.pdf", "application/pdf")
-
-
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return content_response(content, "simulation-aci.pdf", "application/pdf")
 
 
 # --- Budget ------------------------------------------------------------------------------
@@ -187,7 +173,7 @@ def _budget_context(request, project, budget, **extra) -> dict:
         "project": project,
         "budget": budget,
         "view": view,
-        "can_edit": request.user.has_perm(CHANGE, project),
+        "can_edit": request.user.has_perm(access.CHANGE, project),
         "active": "budget",
         "page_title": "Budget prévisionnel",
         **extra,
@@ -196,14 +182,14 @@ def _budget_context(request, project, budget, **extra) -> dict:
 
 @require_GET
 def budget_detail(request, slug):
-    project = get_project_for_user(request.user, slug, perm=VIEW)
+    project = access.get_project(request.user, slug)
     budget = _budget(project)
     return render(request, "funding/budget.html", _budget_context(request, project, budget))
 
 
 @require_POST
 def budget_create(request, slug):
-    project = get_project_for_user(request.user, slug, perm=CHANGE)
+    project = access.get_project(request.user, slug, change=True)
     services.budget_create(project=project, by=request.user)
     messages.success(request, "Le budget prévisionnel est créé avec les trois missions socle.")
     return redirect("funding:budget-detail", slug=project.slug)
@@ -219,7 +205,7 @@ def _get_budget_or_404(project) -> Budget:
 
 @require_http_methods(["GET", "POST"])
 def budget_settings(request, slug):
-    project = get_project_for_user(request.user, slug, perm=CHANGE)
+    project = access.get_project(request.user, slug, change=True)
     budget = _get_budget_or_404(project)
     status, conflict = 200, None
     if request.method == "POST":
@@ -236,8 +222,7 @@ def budget_settings(request, slug):
                     signature_date=form.cleaned_data["signature_date"],
                 )
             except EditConflict as exc:
-                form.rebase(exc.current)
-                status, conflict = 409, conflict_context(form, exc.current)
+                status, conflict = 409, conflict_panel(form, exc)
             else:
                 messages.success(request, "Les paramètres du budget sont enregistrés.")
                 return redirect("funding:budget-detail", slug=project.slug)
@@ -284,7 +269,7 @@ def _valid_part(budget, part: str) -> str:
 
 @require_http_methods(["GET", "POST"])
 def line_create(request, slug):
-    project = get_project_for_user(request.user, slug, perm=CHANGE)
+    project = access.get_project(request.user, slug, change=True)
     budget = _get_budget_or_404(project)
     part = _valid_part(budget, request.POST.get("part", request.GET.get("part", GENERAL_PART)))
     form = BudgetLineForm(request.POST or None, auto_id=f"id_partie-{part or 'generale'}_%s")
@@ -317,15 +302,11 @@ def line_create(request, slug):
     )
 
 
-def _get_line_or_404(budget, number):
-    return get_object_or_404(budget.lines.select_related("updated_by"), number=number)
-
-
 @require_http_methods(["GET", "POST"])
 def line_update(request, slug, number):
-    project = get_project_for_user(request.user, slug, perm=CHANGE)
+    project = access.get_project(request.user, slug, change=True)
     budget = _get_budget_or_404(project)
-    line = _get_line_or_404(budget, number)
+    line = access.get_line(budget, number)
     status, conflict = 200, None
     auto_id = f"id_ligne{line.number}_%s"
     if request.method == "POST":
@@ -342,8 +323,7 @@ def line_update(request, slug, number):
                     amount=data["amount"],
                 )
             except EditConflict as exc:
-                form.rebase(exc.current)
-                status, conflict = 409, conflict_context(form, exc.current)
+                status, conflict = 409, conflict_panel(form, exc)
             else:
                 if request.htmx:
                     return _render_part(request, project, budget, line.part)
@@ -377,9 +357,9 @@ def line_update(request, slug, number):
 
 @require_http_methods(["GET", "POST"])
 def line_delete(request, slug, number):
-    project = get_project_for_user(request.user, slug, perm=CHANGE)
+    project = access.get_project(request.user, slug, change=True)
     budget = _get_budget_or_404(project)
-    line = _get_line_or_404(budget, number)
+    line = access.get_line(budget, number)
     status, conflict = 200, None
     form = VersionOnlyForm(request.POST or None, initial={"version": line.version})
     if request.method == "POST":
@@ -389,7 +369,8 @@ def line_delete(request, slug, number):
                     line=line, version=form.cleaned_data["version"], by=request.user
                 )
             except EditConflict as exc:
-                status, conflict = 409, conflict_context(BudgetLineUpdateForm(), exc.current)
+                status = 409
+                conflict = conflict_panel(form, exc, shown=BudgetLineUpdateForm())
             else:
                 if request.htmx:
                     return _render_part(request, project, budget, line.part)
@@ -414,9 +395,9 @@ def line_delete(request, slug, number):
 
 @require_GET
 def line_history(request, slug, number):
-    project = get_project_for_user(request.user, slug, perm=VIEW)
+    project = access.get_project(request.user, slug)
     budget = _get_budget_or_404(project)
-    line = get_object_or_404(budget.lines, number=number)
+    line = access.get_line(budget, number)
     entries = history_entries(line.history.select_related("history_user"))
     return render(
         request,
@@ -433,7 +414,7 @@ def line_history(request, slug, number):
 
 @require_GET
 def budget_history(request, slug):
-    project = get_project_for_user(request.user, slug, perm=VIEW)
+    project = access.get_project(request.user, slug)
     budget = _get_budget_or_404(project)
     entries = history_entries(budget.history.select_related("history_user"))
     deleted = (
@@ -457,11 +438,12 @@ def budget_history(request, slug):
 
 @require_GET
 def budget_xlsx(request, slug):
-    project = get_project_for_user(request.user, slug, perm=VIEW)
+    project = access.get_project(request.user, slug)
     budget = _get_budget_or_404(project)
     view = budget_view(budget, lines=list(budget.lines.all()), grants=list(project.grants.all()))
     content = exports.budget_xlsx(view, title=f"Budget prévisionnel — {project.name}")
-    return _download(content, f"budget-{slugify(project.slug)}.xlsx", exports.XLSX_CONTENT_TYPE)
+    filename = f"budget-{slugify(project.slug)}.xlsx"
+    return content_response(content, filename, exports.XLSX_CONTENT_TYPE)
 
 
 # --- Other grants ------------------------------------------------------------------------
@@ -485,7 +467,7 @@ def _grant_form_page(request, project, form, *, grant=None, conflict=None, statu
 
 @require_http_methods(["GET", "POST"])
 def grant_create(request, slug):
-    project = get_project_for_user(request.user, slug, perm=CHANGE)
+    project = access.get_project(request.user, slug, change=True)
     form = GrantForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if form.is_valid():
@@ -500,10 +482,8 @@ def grant_create(request, slug):
 
 @require_http_methods(["GET", "POST"])
 def grant_update(request, slug, number):
-    project = get_project_for_user(request.user, slug, perm=CHANGE)
-    grant = get_object_or_404(
-        Grant.objects.prefetch_related("documents"), project=project, number=number
-    )
+    project = access.get_project(request.user, slug, change=True)
+    grant = access.get_grant(project, number, documents=True)
     if request.method == "POST":
         form = GrantUpdateForm(request.POST, request.FILES, instance=grant)
         if form.is_valid():
@@ -515,13 +495,12 @@ def grant_update(request, slug, number):
                     grant=grant, version=version, by=request.user, document=document, **data
                 )
             except EditConflict as exc:
-                form.rebase(exc.current)
                 return _grant_form_page(
                     request,
                     project,
                     form,
                     grant=grant,
-                    conflict=conflict_context(form, exc.current),
+                    conflict=conflict_panel(form, exc),
                     status=409,
                 )
             messages.success(request, "Le financement est enregistré.")
@@ -532,17 +511,8 @@ def grant_update(request, slug, number):
 
 @require_GET
 def grant_document(request, slug, number, document):
-    project = get_project_for_user(request.user, slug, perm=VIEW)
-    grant = get_object_or_404(Grant, project=project, number=number)
-    item = get_object_or_404(grant.documents, number=document)
-    # Documents are 10 Mo at most: read them whole, so no file handle outlives the response.
-    try:
-        with item.file.open("rb") as handle:
-            content = handle.read()
-    except FileNotFoundError:
-        raise Http404("Le fichier n'est plus disponible.") from None
+    project = access.get_project(request.user, slug)
+    grant = access.get_grant(project, number)
+    item = access.get_grant_document(grant, document)
     content_type = mimetypes.guess_type(item.name)[0] or "application/octet-stream"
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, item.name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(item.file, item.name, content_type)

@@ -1,18 +1,17 @@
 """Members from a CSV file: parse, check every row, and preview before anything is written.
 
-The file may be separated by `;` or `,`, encoded in UTF-8 or Latin-1 (what spreadsheets export
-in France). Errors name the file's line (the header is line 1) and the reason, in French; one
-error refuses the whole file.
+The file is read by cpts_portal.lib.csvfiles (`;`, `,` or tab; UTF-8, Windows-1252 or Latin-1:
+what spreadsheets export in France). Errors name the file's line (the header is line 1) and
+the reason, in French; one error refuses the whole file.
 """
 
-import csv
 import datetime as dt
-import io
 import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
+from cpts_portal.lib.csvfiles import CsvFileError, read_csv
 from geo.models import Commune
 
 from .models import Member, Profession
@@ -94,13 +93,6 @@ class Preview:
         return bool(self.rows) and not self.errors
 
 
-def decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
 def _date(text: str) -> str | None:
     for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
         try:
@@ -112,19 +104,15 @@ def _date(text: str) -> str | None:
 
 def parse_members(data: bytes, *, project) -> Preview:
     preview = Preview()
-    text = decode(data)
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        lines = list(reader)
-    except csv.Error as exc:
-        preview.errors.append(f"Ligne {reader.line_num} : le fichier CSV est mal formé ({exc}).")
+        lines = list(read_csv(data).rows())
+    except CsvFileError as error:
+        preview.errors.append(str(error))
         return preview
     if not lines:
         preview.errors.append("Le fichier est vide.")
         return preview
-    header = lines[0]
+    header = lines[0][1]
     aliases = {alias: key for key, _, names in COLUMNS for alias in names}
     keys = [aliases.get(normalise(name)) for name in header]
     if "nom" not in keys and "structure" not in keys:
@@ -135,7 +123,7 @@ def parse_members(data: bytes, *, project) -> Preview:
         return preview
 
     raw_rows = []
-    for line_number, cells in enumerate(lines[1:], start=2):
+    for line_number, cells in lines[1:]:
         if not any(cell.strip() for cell in cells):
             continue
         values = {key: cell.strip() for key, cell in zip(keys, cells, strict=False) if key}

@@ -1,8 +1,8 @@
 """Writes of the governance app (one service per meaningful change)."""
 
 from django.db import transaction
-from django.db.models import Max
 
+from cpts_portal.lib.numbering import next_number
 from cpts_portal.lib.versioning import create_versioned, save_versioned
 from projects.models import Project
 
@@ -42,12 +42,11 @@ STATUTORY_INSTANCES = [
 ]
 
 
-def next_number(model, project: Project) -> int:
+def _project_number(model, project: Project) -> int:
     """The next per-project sequence number; call inside a transaction (the project row is
     locked so that two concurrent creations cannot take the same number)."""
     Project.objects.select_for_update().filter(pk=project.pk).first()
-    top = model.objects.filter(project=project).aggregate(top=Max("number"))["top"]
-    return (top or 0) + 1
+    return next_number(model.objects.filter(project=project))
 
 
 # --- Association --------------------------------------------------------------------------
@@ -118,7 +117,7 @@ def information_system_save(
 
 @transaction.atomic
 def member_create(*, project: Project, fields: dict) -> Member:
-    return Member.objects.create(project=project, number=next_number(Member, project), **fields)
+    return Member.objects.create(project=project, number=_project_number(Member, project), **fields)
 
 
 def member_update(*, member: Member, fields: dict) -> Member:
@@ -132,7 +131,7 @@ def member_update(*, member: Member, fields: dict) -> Member:
 def members_import(*, project: Project, rows: list[dict]) -> int:
     """Create every previewed row, all or nothing (rows come from imports.parse_members)."""
 
-    start = next_number(Member, project)
+    start = _project_number(Member, project)
     members = [
         Member(project=project, number=start + index, **row_to_fields(row))
         for index, row in enumerate(rows)
@@ -144,7 +143,7 @@ def members_import(*, project: Project, rows: list[dict]) -> int:
 @transaction.atomic
 def mandate_create(*, project: Project, instance: Instance, fields: dict) -> Mandate:
     return Mandate.objects.create(
-        project=project, body=instance, number=next_number(Mandate, project), **fields
+        project=project, body=instance, number=_project_number(Mandate, project), **fields
     )
 
 
@@ -161,7 +160,7 @@ def mandate_update(*, mandate: Mandate, fields: dict) -> Mandate:
 @transaction.atomic
 def meeting_create(*, project: Project, by, fields: dict) -> Meeting:
     return create_versioned(
-        Meeting, by=by, project=project, number=next_number(Meeting, project), **fields
+        Meeting, by=by, project=project, number=_project_number(Meeting, project), **fields
     )
 
 
@@ -205,7 +204,7 @@ def document_create(
     minutes of `meeting` when given."""
     document = GovernanceDocument(
         project=project,
-        number=next_number(GovernanceDocument, project),
+        number=_project_number(GovernanceDocument, project),
         original_name=upload.name[:200],
         content_type=checked.content_type,
         size=upload.size,

@@ -6,19 +6,18 @@ from functools import partial
 
 import rules
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cpts_portal.lib.versioning import EditConflict, conflict_context, history_entries
-from projects.access import get_project_for_user
+from cpts_portal.lib.downloads import content_response, file_response
+from cpts_portal.lib.versioning import EditConflict, conflict_panel, history_entries
 
-from . import services
+from . import access, services
 from .checks import deposit_gaps
 from .composition import composition_check
 from .deadlines import deadlines
@@ -57,18 +56,16 @@ from .models import (
     Partnership,
 )
 
-CHANGE = "governance.change_governance"
-PRIVATE = "governance.view_private"
 PAGE_SIZE = 50
 IMPORT_SESSION_KEY = "governance-import-{}"
 
 
 def _read(request, slug):
-    return get_project_for_user(request.user, slug)
+    return access.get_project(request.user, slug)
 
 
 def _write(request, slug):
-    return get_project_for_user(request.user, slug, perm=CHANGE)
+    return access.get_project(request.user, slug, change=True)
 
 
 TABS = [
@@ -97,8 +94,8 @@ def _context(request, project, page_title, **extra):
         "project": project,
         "page_title": page_title,
         "active": "governance",
-        "can_edit": rules.has_perm(CHANGE, request.user, project),
-        "can_see_private": rules.has_perm(PRIVATE, request.user, project),
+        "can_edit": rules.has_perm(access.CHANGE, request.user, project),
+        "can_see_private": rules.has_perm(access.PRIVATE, request.user, project),
         **extra,
     }
 
@@ -133,8 +130,7 @@ def _versioned_edit(request, project, *, form, title, back, save, success):
     fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
     try:
         save(fields=fields, version=form.cleaned_data["version"])
-    except EditConflict as conflict:
-        form.rebase(conflict.current)
+    except EditConflict as error:
         return _form_page(
             request,
             project,
@@ -142,7 +138,7 @@ def _versioned_edit(request, project, *, form, title, back, save, success):
             form=form,
             back=back,
             status=409,
-            conflict=conflict_context(form, conflict.current),
+            conflict=conflict_panel(form, error),
         )
     messages.success(request, success)
     return redirect(back)
@@ -160,10 +156,6 @@ def _history_page(request, project, *, title, record, back):
 
 def _association(project):
     return Association.objects.filter(project=project).first()
-
-
-def _instance(project, slug) -> Instance:
-    return get_object_or_404(Instance.objects.select_related("rules"), project=project, slug=slug)
 
 
 # --- Overview and association -------------------------------------------------------------
@@ -334,7 +326,7 @@ def member_create(request, slug):
 @require_http_methods(["GET", "POST"])
 def member_edit(request, slug, number):
     project = _write(request, slug)
-    member = get_object_or_404(Member, project=project, number=number)
+    member = access.get_member(project, number)
     back = reverse("governance:member-list", args=[slug])
     form = MemberForm(request.POST or None, instance=member)
     title = f"Modifier — {member.display_name}"
@@ -382,19 +374,18 @@ def member_import(request, slug):
 @require_GET
 def member_export(request, slug):
     project = _read(request, slug)
-    if not rules.has_perm(PRIVATE, request.user, project):
+    if not rules.has_perm(access.PRIVATE, request.user, project):
         return _private_refused(request, project, "l'export des membres et de leurs coordonnées")
     members = list(Member.objects.filter(project=project).select_related("commune"))
     if request.GET.get("format") == "csv":
-        response = HttpResponse(members_csv(members), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="membres-{project.slug}.csv"'
-        return response
-    response = HttpResponse(
+        return content_response(
+            members_csv(members), f"membres-{project.slug}.csv", "text/csv; charset=utf-8"
+        )
+    return content_response(
         members_xlsx(members),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"membres-{project.slug}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="membres-{project.slug}.xlsx"'
-    return response
 
 
 @require_GET
@@ -402,9 +393,11 @@ def member_template(request, slug):
     project = _write(request, slug)
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=";").writerow([label for _, label, _ in COLUMNS])
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="modele-membres-{project.slug}.csv"'
-    return response
+    return content_response(
+        "\ufeff" + buffer.getvalue(),
+        f"modele-membres-{project.slug}.csv",
+        "text/csv; charset=utf-8",
+    )
 
 
 # --- Instances, rules, mandates -----------------------------------------------------------
@@ -460,7 +453,7 @@ def bureau(request, slug):
 @require_GET
 def instance_detail(request, slug, instance):
     project = _read(request, slug)
-    return _instance_page(request, project, _instance(project, instance))
+    return _instance_page(request, project, access.get_instance(project, instance))
 
 
 @require_http_methods(["GET", "POST"])
@@ -483,7 +476,7 @@ def instance_create(request, slug):
 @require_http_methods(["GET", "POST"])
 def rules_edit(request, slug, instance):
     project = _write(request, slug)
-    instance = _instance(project, instance)
+    instance = access.get_instance(project, instance)
     rules_obj = get_object_or_404(CompositionRules, body=instance)
     back = reverse("governance:instance-detail", args=[slug, instance.slug])
     title = f"Règles de composition — {instance.name}"
@@ -501,7 +494,7 @@ def rules_edit(request, slug, instance):
 @require_GET
 def rules_history(request, slug, instance):
     project = _read(request, slug)
-    instance = _instance(project, instance)
+    instance = access.get_instance(project, instance)
     return _history_page(
         request,
         project,
@@ -514,7 +507,7 @@ def rules_history(request, slug, instance):
 @require_http_methods(["GET", "POST"])
 def mandate_create(request, slug, instance):
     project = _write(request, slug)
-    instance = _instance(project, instance)
+    instance = access.get_instance(project, instance)
     if instance.is_assembly:
         raise Http404("L'assemblée générale réunit tous les membres : elle n'a pas de mandats.")
     back = reverse("governance:instance-detail", args=[slug, instance.slug])
@@ -532,9 +525,7 @@ def mandate_create(request, slug, instance):
 @require_http_methods(["GET", "POST"])
 def mandate_edit(request, slug, number):
     project = _write(request, slug)
-    mandate = get_object_or_404(
-        Mandate.objects.select_related("body", "member"), project=project, number=number
-    )
+    mandate = access.get_mandate(project, number)
     back = reverse("governance:instance-detail", args=[slug, mandate.body.slug])
     title = f"Mandat — {mandate.member.display_name}"
     form = MandateForm(request.POST or None, instance=mandate, project=project)
@@ -548,14 +539,6 @@ def mandate_edit(request, slug, number):
 
 
 # --- Meetings -----------------------------------------------------------------------------
-
-
-def _meeting(project, number) -> Meeting:
-    return get_object_or_404(
-        Meeting.objects.select_related("body", "minutes_document", "updated_by"),
-        project=project,
-        number=number,
-    )
 
 
 @require_GET
@@ -592,7 +575,7 @@ def meeting_create(request, slug):
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request, slug, number):
     project = _write(request, slug)
-    meeting = _meeting(project, number)
+    meeting = access.get_meeting(project, number)
     back = reverse("governance:meeting-detail", args=[slug, number])
     title = f"Modifier — {meeting.title}"
     return _versioned_edit(
@@ -609,7 +592,7 @@ def meeting_edit(request, slug, number):
 @require_GET
 def meeting_detail(request, slug, number):
     project = _read(request, slug)
-    meeting = _meeting(project, number)
+    meeting = access.get_meeting(project, number)
     attendances = list(
         Attendance.objects.filter(meeting=meeting).select_related("member", "proxy_holder")
     )
@@ -629,7 +612,7 @@ def meeting_detail(request, slug, number):
 @require_http_methods(["GET", "POST"])
 def meeting_attendance(request, slug, number):
     project = _write(request, slug)
-    meeting = _meeting(project, number)
+    meeting = access.get_meeting(project, number)
     people = list(
         Member.objects.filter(project=project)
         .current(meeting.meeting_date)
@@ -692,7 +675,7 @@ def _int(value):
 @require_http_methods(["GET", "POST"])
 def decision_create(request, slug, number):
     project = _write(request, slug)
-    meeting = _meeting(project, number)
+    meeting = access.get_meeting(project, number)
     back = reverse("governance:meeting-detail", args=[slug, number])
     form = DecisionForm(request.POST or None)
     title = f"Nouvelle décision — {meeting.title}"
@@ -707,7 +690,7 @@ def decision_create(request, slug, number):
 @require_http_methods(["GET", "POST"])
 def minutes_edit(request, slug, number):
     project = _write(request, slug)
-    meeting = _meeting(project, number)
+    meeting = access.get_meeting(project, number)
     back = reverse("governance:meeting-detail", args=[slug, number])
     title = f"Compte rendu — {meeting.title}"
     return _versioned_edit(
@@ -724,7 +707,7 @@ def minutes_edit(request, slug, number):
 @require_GET
 def minutes_history(request, slug, number):
     project = _read(request, slug)
-    meeting = _meeting(project, number)
+    meeting = access.get_meeting(project, number)
     return _history_page(
         request,
         project,
@@ -745,7 +728,7 @@ def document_upload(request, slug):
     meeting = None
     meeting_number = _int(request.GET.get("reunion"))
     if meeting_number:
-        meeting = _meeting(project, meeting_number)
+        meeting = access.get_meeting(project, meeting_number)
         form.initial.setdefault("kind", GovernanceDocument.Kind.MINUTES)
     if request.method == "POST":
         if form.is_valid():
@@ -779,19 +762,13 @@ def document_upload(request, slug):
 @require_GET
 def document_download(request, slug, number):
     project = _read(request, slug)
-    document = get_object_or_404(GovernanceDocument, project=project, number=number)
-    try:
-        with document.file.open("rb") as handle:
-            content = handle.read()
-    except (FileNotFoundError, ValidationError):
-        raise Http404("Le fichier de ce document est introuvable.") from None
-    # Documents are 10 MB at most: read whole, so that no file handle outlives the request.
-    response = HttpResponse(content, content_type=document.content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        request.GET.get("afficher") != "1", document.original_name
+    document = access.get_document(project, number)
+    return file_response(
+        document.file,
+        document.original_name,
+        document.content_type,
+        inline=request.GET.get("afficher") == "1",
     )
-    response["Content-Length"] = str(len(content))
-    return response
 
 
 # --- Partnerships and indemnities ---------------------------------------------------------
@@ -800,7 +777,7 @@ def document_download(request, slug, number):
 @require_http_methods(["GET", "POST"])
 def partnership_list(request, slug):
     project = _read(request, slug)
-    can_edit = rules.has_perm(CHANGE, request.user, project)
+    can_edit = rules.has_perm(access.CHANGE, request.user, project)
     form = PartnershipForm(request.POST or None, project=project) if can_edit else None
     status = 200
     if request.method == "POST":
@@ -823,9 +800,9 @@ def partnership_list(request, slug):
 @require_http_methods(["GET", "POST"])
 def indemnity_list(request, slug):
     project = _read(request, slug)
-    if not rules.has_perm(PRIVATE, request.user, project):
+    if not rules.has_perm(access.PRIVATE, request.user, project):
         return _private_refused(request, project, "les indemnités versées aux membres")
-    can_edit = rules.has_perm(CHANGE, request.user, project)
+    can_edit = rules.has_perm(access.CHANGE, request.user, project)
     form = IndemnityForm(request.POST or None, project=project) if can_edit else None
     status = 200
     if request.method == "POST":

@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from cpts_portal.lib.downloads import content_response
 from projects import access
 from projects.models import CalendarFeed
 
@@ -61,6 +62,6 @@ def calendar_feed(request, token):
     body = dashboard.ical(
         project, dashboard.project_deadlines(project), base_url=settings.PORTAL_URL
     )
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="echeances-{project.slug}.ics"'
-    return response
+    return content_response(
+        body, f"echeances-{project.slug}.ics", "text/calendar; charset=utf-8", inline=True
+    )

@@ -2,10 +2,11 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from cpts_portal.lib.downloads import file_response
 from funding.simulation import query_params
 from projects import access
 from projects.models import Document, IntentionLetter
@@ -98,9 +99,4 @@ def document_download(request, slug, pk):
     document = get_object_or_404(Document, project=project, pk=pk, status=Document.Status.DONE)
     if not _visible(request.user, project, document):
         raise Http404("Document introuvable.")
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.filename,
-        content_type="application/pdf",
-    )
+    return file_response(document.file, document.filename, "application/pdf")

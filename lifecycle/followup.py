@@ -22,8 +22,8 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organisation
 from cpts_portal.lib.dates import add_months
+from cpts_portal.lib.numbers import euros
 from cpts_portal.lib.versioning import save_versioned, upsert_versioned
-from cpts_portal.templatetags.portal import euros
 from funding import calculator
 from funding.budget import budget_population
 from funding.calculator import BALANCE_DELAY_MONTHS

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cpts_portal.lib.versioning import EditConflict, conflict_context
+from cpts_portal.lib.versioning import EditConflict, conflict_panel
 from projects import access
 from projects.models import Contract, Document
 
@@ -95,8 +95,7 @@ def dialogue_detail(request, slug, year):
             fields=form.values(),
         )
     except EditConflict as error:
-        form.rebase(error.current)
-        conflict = conflict_context(form, error.current)
+        conflict = conflict_panel(form, error)
         return _render(request, project, contract, view, form=form, status=409, conflict=conflict)
     except followup.FollowUpError as error:
         messages.error(request, str(error))

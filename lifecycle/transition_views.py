@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from cpts_portal.lib.versioning import EditConflict, conflict_context, save_versioned
+from cpts_portal.lib.versioning import EditConflict, conflict_panel, save_versioned
 from projects import access
 from projects.deadlines import deadline_warning, opposition_deadline, tacit_validation_date
 from projects.models import AvisBody, IntentionLetter, State
@@ -102,9 +102,7 @@ def intention_letter(request, slug):
                     letter, version=form.cleaned_data["version"], by=request.user, fields=data
                 )
             except EditConflict as error:
-                conflict = conflict_context(form, error.current)
-                form.rebase(error.current)
-                status = 409
+                status, conflict = 409, conflict_panel(form, error)
             else:
                 messages.success(request, "Lettre d'intention enregistrée.")
                 return redirect("lifecycle:intention-letter", slug)
@@ -202,13 +200,9 @@ def avis_detail(request, slug, body):
             messages.error(request, "Cet avis est rendu : rouvrez-le pour le modifier.")
             return redirect("lifecycle:avis-detail", slug, body)
         except EditConflict as error:
-            conflict = (
-                conflict_context(form, error.current)
-                if form.is_bound and hasattr(form, "cleaned_data")
-                else None
-            )
-            form.rebase(error.current)
-            status = 409
+            status, conflict = 409, conflict_panel(form, error)
+            if not hasattr(form, "cleaned_data"):
+                conflict = None  # a reopening: the user typed nothing to compare
     history = avis.history.select_related("history_user").order_by("-history_date")[:20]
     return render(
         request,

@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation
+from cpts_portal.lib.numbering import next_number
 from diagnostics import checks as diagnostics_checks
 from funding import checks as funding_checks
 from funding.calculator import FundingError, get_bareme
@@ -201,7 +202,7 @@ def _after_intention_answer(project) -> str:
 
 def _deposit(project, *, by, **params):
     today = params.get("received_date") or timezone.localdate()
-    number = project.deposits.count() + 1
+    number = next_number(project.deposits)
     content = snapshot(project)
     encoded = json.dumps(content, cls=DjangoJSONEncoder, sort_keys=True)
     deposit = Deposit.objects.create(

@@ -3,11 +3,12 @@ measured, with its evidence; everyone of the CPTS and its reviewers read them.""
 
 import rules
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cpts_portal.lib.versioning import EditConflict, conflict_context
+from cpts_portal.lib.downloads import file_response
+from cpts_portal.lib.versioning import EditConflict, conflict_panel
 from projects.models import Contract
 
 from .access import get_fiche_for_user
@@ -96,9 +97,7 @@ def result_edit(request, slug, number, indicator, year):
                     fields=fields,
                 )
             except EditConflict as error:
-                form.rebase(error.current)
-                conflict = conflict_context(form, error.current)
-                status = 409
+                status, conflict = 409, conflict_panel(form, error)
             else:
                 messages.success(request, f"Résultat de l'année {year} enregistré.")
                 return redirect("missions:fiche-results", slug, fiche.number)
@@ -130,9 +129,8 @@ def result_evidence(request, slug, number, indicator, year):
     ).first()
     if result is None or not result.evidence:
         raise Http404("Aucune pièce justificative.")
-    return FileResponse(
-        result.evidence.open("rb"),
-        as_attachment=True,
-        filename=result.evidence_filename,
-        content_type=result.evidence_type or "application/octet-stream",
+    return file_response(
+        result.evidence,
+        result.evidence_filename,
+        result.evidence_type or "application/octet-stream",
     )

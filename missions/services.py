@@ -3,9 +3,9 @@
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
 
 from accounts.models import Membership, User
+from cpts_portal.lib.numbering import next_number
 from cpts_portal.lib.versioning import (
     EditConflict,
     create_versioned,
@@ -91,9 +91,9 @@ def fiche_create(
 ) -> Fiche:
     _lock_project(project)
     # Numbers are never reused, even after a deletion: a shared link never points elsewhere.
-    last = Fiche.history.filter(project_id=project.pk).aggregate(n=Max("number"))["n"] or 0
+    number = next_number(Fiche.history.filter(project_id=project.pk))
     return create_versioned(
-        Fiche, by=by, project=project, number=last + 1, mission=mission, title=title, **fields
+        Fiche, by=by, project=project, number=number, mission=mission, title=title, **fields
     )
 
 
@@ -153,14 +153,13 @@ def row_create(
     if model is Indicator and fields.get("drives_funding"):
         _lock_project(fiche.project)
         _check_funding_indicator(project_id=fiche.project_id, mission=fiche.mission)
-    last_number = model.history.filter(fiche_id=fiche.pk).aggregate(n=Max("number"))["n"] or 0
-    last_position = _rows(fiche, model).aggregate(n=Max("position"))["n"] or 0
     return create_versioned(
         model,
         by=by,
         fiche=fiche,
-        number=last_number + 1,
-        position=last_position + 1,
+        # Numbers are never reused (history counts the deleted rows); positions may be.
+        number=next_number(model.history.filter(fiche_id=fiche.pk)),
+        position=next_number(_rows(fiche, model), "position"),
         **fields,
     )
 

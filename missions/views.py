@@ -20,8 +20,8 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import reswap, retarget, trigger_client_event
 
-from cpts_portal.lib.versioning import EditConflict, conflict_context
-from cpts_portal.templatetags.portal import format_number
+from cpts_portal.lib.numbers import format_number
+from cpts_portal.lib.versioning import EditConflict, conflict_context, conflict_panel
 from projects.access import get_project_for_user
 
 from . import services
@@ -358,8 +358,7 @@ def fiche_section(request, slug, number, section):
                 fields=_typed_fields(form),
             )
         except EditConflict as error:
-            form.rebase(error.current)
-            status, conflict = 409, conflict_context(form, error.current)
+            status, conflict = 409, conflict_panel(form, error)
         except services.FundingIndicatorTaken as error:
             form.add_error("mission", str(error))
         else:
@@ -400,9 +399,7 @@ def fiche_delete(request, slug, number):
                 fiche=fiche, by=request.user, version=form.cleaned_data["version"]
             )
         except EditConflict as error:
-            form.rebase(error.current)
-            conflict = conflict_context(form, error.current)
-            status = 409
+            status, conflict = 409, conflict_panel(form, error)
         else:
             messages.success(request, f"La fiche-action n° {fiche.number} est supprimée.")
             return redirect("missions:mission-list", slug=fiche.project.slug)
@@ -505,9 +502,7 @@ def row_update(request, slug, number, kind, row):
                 fields=_typed_fields(form),
             )
         except EditConflict as error:
-            form.rebase(error.current)
-            conflict = conflict_context(form, error.current)
-            status = 409
+            status, conflict = 409, conflict_panel(form, error)
         except services.FundingIndicatorTaken as error:
             form.add_error("drives_funding", str(error))
         else:

@@ -35,7 +35,14 @@ from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver
 
 ROOT = Path(__file__).resolve().parent.parent
-ACCESS_MODULES = ["projects.access", "missions.access", "accounts.access"]
+ACCESS_MODULES = [
+    "projects.access",
+    "accounts.access",
+    "diagnostics.access",
+    "missions.access",
+    "governance.access",
+    "funding.access",
+]
 MANAGERS = {"objects", "history", "_default_manager", "_base_manager"}
 LOOKUP_SHORTCUTS = {"get_object_or_404", "get_list_or_404"}
 # Lookups that are scoped otherwise, each with its reason.

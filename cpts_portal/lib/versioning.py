@@ -22,6 +22,8 @@ from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from cpts_portal.lib.numbers import format_number
+
 
 class Versioned(models.Model):
     version = models.PositiveIntegerField("version", default=1, editable=False)
@@ -226,8 +228,6 @@ def _creation_changes(record, model, skipped: set[str]) -> list[Change]:
 def _readable(changes: list[Change], model, names: dict) -> None:
     """Raw values to what users read: names of related records, labels of choices, French
     dates and numbers."""
-    from cpts_portal.templatetags.portal import format_number
-
     for change in changes:
         field = model._meta.get_field(change.field)
         for side in ("old", "new"):
@@ -282,3 +282,13 @@ def conflict_context(form: forms.BaseForm, current: Versioned) -> dict:
             value = ", ".join(str(v) for v in value.all())
         values.append((field.label or name, _display(value)))
     return {"by": current.updated_by, "at": current.updated_at, "values": values}
+
+
+def conflict_panel(
+    form: forms.BaseForm, error: EditConflict, *, shown: forms.BaseForm | None = None
+) -> dict:
+    """After a save refused with `error`: base `form` on the current version (the user's text
+    stays, saving again is a deliberate choice) and return what the conflict panel shows, the
+    other person's values of the fields of `shown` (by default `form`). The view answers 409."""
+    form.rebase(error.current)
+    return conflict_context(shown if shown is not None else form, error.current)

@@ -1,42 +1,17 @@
 """French formatting and safe rich text for every template (and the PDFs)."""
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from itertools import groupby
 
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from cpts_portal.lib.numbers import NBSP, euros, format_number
+
 register = template.Library()
 
-NARROW_NBSP = "\u202f"
-NBSP = "\u00a0"
-
-
-def format_number(value, decimals: int = 0) -> str:
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        return ""
-    quantum = Decimal(1).scaleb(-decimals)
-    number = number.quantize(quantum, rounding=ROUND_HALF_UP)
-    sign = "-" if number < 0 else ""
-    integer, _, fraction = f"{abs(number):.{decimals}f}".partition(".")
-    groups = []
-    while integer:
-        groups.insert(0, integer[-3:])
-        integer = integer[:-3]
-    text = NARROW_NBSP.join(groups)
-    if decimals:
-        text += "," + fraction
-    return sign + text
-
-
-@register.filter
-def euros(value, decimals=0):
-    """12500 -> '12 500 €' (narrow no-break spaces, as French typography wants)."""
-    text = format_number(value, int(decimals))
-    return f"{text}{NBSP}€" if text else ""
+register.filter("euros", euros)
 
 
 @register.filter

@@ -19,30 +19,6 @@ GOOD = (
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("12,5", "12.5"),
-        ("1 234,5", "1234.5"),
-        ("1\u202f234,5", "1234.5"),
-        ("1\u00a0234", "1234"),
-        ("1.234,5", "1234.5"),
-        ("1,234.5", "1234.5"),
-        ("12.5", "12.5"),
-        ("12,5 %", "12.5"),
-        ("-3", "-3"),
-    ],
-)
-def test_parse_number_reads_french_and_english_numbers(text, expected):
-    assert csv_import.parse_number(text) == Decimal(expected)
-
-
-@pytest.mark.parametrize("text", ["abc", "", "1,2,3", "NaN", "12 ans"])
-def test_parse_number_refuses_what_is_not_a_number(text):
-    with pytest.raises(ValueError):
-        csv_import.parse_number(text)
-
-
-@pytest.mark.parametrize(
     "encode",
     [
         lambda text: text.encode("utf-8"),

@@ -409,7 +409,7 @@ def test_grant_create_with_an_accepted_document(demo, login, name, content):
     assert grant.amount == Decimal(4_000)
     document = grant.documents.get()
     download = client.get(url("grant-document", PIC, grant.number, document.number))
-    assert download.content == content
+    assert b"".join(download.streaming_content) == content
     assert download["Content-Disposition"].startswith("attachment")
 
 
@@ -498,7 +498,7 @@ def test_line_pages_work_without_javascript(demo, login):
     )
     unknown = client.get(url("line-create", PIC), {"part": "inconnue"})
 
-    assert "AciMission — Parcours" in create.content.decode()
+    assert "Mission — Parcours" in create.content.decode()
     assert created.status_code == 302 and created.url.endswith("#partie-parcours")
     assert BudgetLine.objects.get(label="Mairie").side == "RESOURCE"
     assert unknown.status_code == 404

@@ -94,7 +94,8 @@ def test_an_upload_is_stored_under_a_non_guessable_path_and_served_with_its_type
     assert download.status_code == 200
     assert download["Content-Type"] == ODT
     assert download["Content-Disposition"].startswith("attachment; filename*=utf-8''Statuts")
-    assert download.content == ODT_BYTES
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(download.streaming_content) == ODT_BYTES  # streamed, then closed
 
 
 def test_a_disguised_file_is_refused_with_a_french_message(demo, login):
@@ -112,7 +113,7 @@ def test_documents_are_served_to_readers_of_the_project_only(demo, login):
     url = reverse("governance:document-download", args=["pic-saint-loup", 1])
 
     reviewer = login(demo["users"]["isabelle.moreau"]).get(url)
-    reviewer_content = reviewer.content
+    reviewer_content = b"".join(reviewer.streaming_content)
     outsider = login(demo["users"]["thomas.lefevre"]).get(url)
 
     assert reviewer.status_code == 200 and reviewer["Content-Type"] == PDF

@@ -9,7 +9,7 @@ import pypdf
 import pytest
 from django.urls import reverse
 
-from cpts_portal.templatetags.portal import euros, number
+from cpts_portal.lib.numbers import euros, format_number
 from funding.budget import budget_population
 from funding.models import Budget
 from funding.simulation import simulate_params
@@ -118,7 +118,7 @@ def test_the_documents_page_asks_for_the_simulation_of_the_budget(
     assert "les données n&#x27;ont pas changé" in again.content.decode().lower()
     population, _ = budget_population(Budget.objects.get(project__slug=PIC))
     text = _text(_download(client, document))
-    assert f"population {_plain(number(population))} habitants" in text
+    assert f"population {_plain(format_number(population))} habitants" in text
     assert "CPTS de taille 2" in text and "Financement annuel : 252 000 €" in text
 
 
