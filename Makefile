@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 # The demo: SQLite, tasks in-process, no broker, the demo accounts on the login page.
 DEMO_ENV := DATABASE_URL=sqlite:///db.sqlite3 REDIS_URL= CELERY_TASK_ALWAYS_EAGER=true DEMO_MODE=true DJANGO_DEBUG=false
 
-.PHONY: install system-deps run worker beat test lint lint-imports format migrations-check check bench clean
+.PHONY: install system-deps oidc-provider run worker beat test lint lint-imports format migrations-check check bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,7 +36,15 @@ beat: install
 
 test: install
 	@bash scripts/system-deps.sh --test
+	@$(MAKE) --no-print-directory oidc-provider
 	$(BIN)/pytest
+
+# The local OpenID Connect provider of the ProConnect browser tests (node's oidc-provider,
+# pinned in tests/oidc/package-lock.json); reinstalled when the lock file changes.
+oidc-provider:
+	@if command -v npm >/dev/null && [ ! tests/oidc/node_modules/.package-lock.json -nt tests/oidc/package-lock.json ]; then \
+		npm ci --prefix tests/oidc --no-audit --no-fund --silent; \
+	fi
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import Membership, Organisation, User
+from .forms import AdminLoginForm
+from .models import ExternalLogin, Membership, Organisation, User
+
+# The admin's login page refuses passwords to accounts restricted to ProConnect, as the portal's.
+admin.site.login_form = AdminLoginForm
 
 
 class MembershipInline(admin.TabularInline):
@@ -13,10 +17,20 @@ class MembershipInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "first_name", "last_name", "profession", "is_staff", "is_active"]
+    list_display = [
+        "email",
+        "first_name",
+        "last_name",
+        "profession",
+        "login_method",
+        "is_staff",
+        "is_active",
+    ]
+    list_filter = ["login_method", "is_staff", "is_superuser", "is_active"]
     search_fields = ["email", "first_name", "last_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
+        ("Connexion", {"fields": ["login_method"]}),
         ("Identité", {"fields": ["first_name", "last_name", "profession", "phone"]}),
         (
             "Droits",
@@ -25,9 +39,32 @@ class UserAdmin(BaseUserAdmin):
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "login_method", "usable_password", "password1", "password2"],
+            },
+        ),
     ]
     inlines = [MembershipInline]
+
+
+@admin.register(ExternalLogin)
+class ExternalLoginAdmin(admin.ModelAdmin):
+    """The ProConnect logins and what the provider said of them: read only."""
+
+    list_display = ["at", "user", "acr", "amr", "idp_id", "siret"]
+    list_filter = ["acr", "idp_id"]
+    search_fields = ["user__email", "subject", "siret"]
+    list_select_related = ["user"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Organisation)

@@ -1,12 +1,28 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.validators import MaxLengthValidator
 
 from .models import User, allowed_roles
 
+PROCONNECT_ONLY = (
+    "Ce compte se connecte avec ProConnect, pas avec un mot de passe : utilisez le bouton "
+    "« S'identifier avec ProConnect »."
+)
 
-class LoginForm(AuthenticationForm):
+
+class PasswordLoginAllowedMixin:
+    """An account restricted to ProConnect never logs in with a password (checked once the
+    password is known to be right, so that the message reveals nothing to a stranger)."""
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not user.may_use_password:
+            raise forms.ValidationError(PROCONNECT_ONLY, code="proconnect_only")
+
+
+class LoginForm(PasswordLoginAllowedMixin, AuthenticationForm):
     error_messages = {
         "invalid_login": "Adresse e-mail ou mot de passe incorrect.",
         "inactive": "Ce compte est désactivé.",
@@ -24,6 +40,10 @@ class LoginForm(AuthenticationForm):
             attrs={"autofocus": True, "autocomplete": "email"}
         )
         self.fields["password"].label = "Mot de passe"
+
+
+class AdminLoginForm(PasswordLoginAllowedMixin, AdminAuthenticationForm):
+    """The admin's own login page follows the same rule."""
 
 
 class ResetForm(PasswordResetForm):

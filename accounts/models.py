@@ -30,12 +30,30 @@ class UserManager(BaseUserManager):
 
 
 class User(AbstractUser):
-    """A person; logs in with his e-mail address."""
+    """A person; logs in with his e-mail address and password, or through ProConnect."""
+
+    class LoginMethod(models.TextChoices):
+        # CPTS members keep e-mail and password; public agents come through ProConnect (the
+        # State's OpenID Connect federation). Both ways at once only if an administrator says so.
+        PASSWORD = "PASSWORD", "e-mail et mot de passe"
+        PROCONNECT = "PROCONNECT", "ProConnect"
+        BOTH = "BOTH", "e-mail et mot de passe, ou ProConnect"
 
     username = None
     email = models.EmailField("adresse e-mail", unique=True)
     profession = models.CharField("profession", max_length=100, blank=True)
     phone = models.CharField("téléphone", max_length=30, blank=True)
+    login_method = models.CharField(
+        "mode de connexion",
+        max_length=10,
+        choices=LoginMethod.choices,
+        default=LoginMethod.PASSWORD,
+        help_text=(
+            "E-mail et mot de passe pour les membres des CPTS, ProConnect pour les agents "
+            "(ARS, Assurance Maladie, URPS…). Les deux à la fois : seulement si un "
+            "administrateur l'autorise."
+        ),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -48,6 +66,14 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.email
+
+    @property
+    def may_use_password(self) -> bool:
+        return self.login_method in (self.LoginMethod.PASSWORD, self.LoginMethod.BOTH)
+
+    @property
+    def may_use_proconnect(self) -> bool:
+        return self.login_method in (self.LoginMethod.PROCONNECT, self.LoginMethod.BOTH)
 
     @cached_property
     def active_memberships(self) -> list["Membership"]:
@@ -278,3 +304,28 @@ class TeamEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.email}"
+
+
+class ExternalLogin(models.Model):
+    """A login through ProConnect, with what the provider said of the authentication: its
+    level (`acr`, e.g. eidas1) and methods (`amr`, e.g. pwd, mfa), and which identity provider
+    of the federation vouched for the person (`idp_id`)."""
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="external_logins"
+    )
+    provider = models.CharField("fournisseur", max_length=30, default="proconnect")
+    subject = models.CharField("identifiant chez le fournisseur (sub)", max_length=255)
+    acr = models.CharField("niveau d'authentification (acr)", max_length=200, blank=True)
+    amr = models.JSONField("méthodes d'authentification (amr)", default=list, blank=True)
+    idp_id = models.CharField("fournisseur d'identité (idp_id)", max_length=200, blank=True)
+    siret = models.CharField("SIRET", max_length=14, blank=True)
+    at = models.DateTimeField("le", auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "connexion ProConnect"
+        verbose_name_plural = "connexions ProConnect"
+
+    def __str__(self):
+        return f"{self.user} — {self.acr or 'acr inconnu'} — {self.at:%d/%m/%Y %H:%M}"

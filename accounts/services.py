@@ -7,6 +7,8 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
+from cpts_portal.lib import outbox
+
 from .models import Invitation, Membership, Organisation, TeamEvent, User, role_fits_organisation
 from .tasks import send_invitation_email_task
 
@@ -35,10 +37,10 @@ def _new_token() -> tuple[str, str]:
 
 
 def _send_on_commit(invitation: Invitation, token: str, build_url) -> None:
-    url = build_url(token)
-    transaction.on_commit(
-        lambda: send_invitation_email_task.delay(invitation_id=invitation.pk, url=url)
-    )
+    """The e-mail goes through the outbox: written with the invitation, sent after the commit,
+    retried while the broker is down; one still waiting with an older link is dropped."""
+    outbox.drop_pending(send_invitation_email_task, invitation_id=invitation.pk)
+    outbox.enqueue(send_invitation_email_task, invitation_id=invitation.pk, url=build_url(token))
 
 
 def _check_role(organisation: Organisation, role: str) -> None:
@@ -193,6 +195,34 @@ def invitation_register(
     )
     invitation_accept(token=token, user=user)
     return user
+
+
+@transaction.atomic
+def invitation_register_with_proconnect(
+    *, token: str, email: str, first_name: str, last_name: str
+) -> Membership:
+    """Create the invitee's account as he accepts with ProConnect, whose verified e-mail must be
+    the invited one: an account without password, that logs in with ProConnect only."""
+    invitation = invitation_for_token(token)
+    invited = invitation.email.strip().lower()
+    if email.strip().lower() != invited:
+        raise TeamError(
+            f"Cette invitation a été adressée à {invited}, mais ProConnect vous identifie comme "
+            f"{email}. Demandez une invitation à votre adresse ProConnect, ou connectez-vous "
+            "à ProConnect avec le bon compte."
+        )
+    if User.objects.filter(email__iexact=invited).exists():
+        raise TeamError(
+            "Un compte existe déjà pour cette adresse : connectez-vous pour rejoindre l'équipe."
+        )
+    user = User.objects.create_user(
+        email=invited,
+        password=None,  # unusable: this account has no password
+        first_name=first_name,
+        last_name=last_name,
+        login_method=User.LoginMethod.PROCONNECT,
+    )
+    return invitation_accept(token=token, user=user)
 
 
 def _check_keeps_a_manager(

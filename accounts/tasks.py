@@ -3,11 +3,18 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
+from cpts_portal.lib import outbox
+
 from .models import Invitation
 
 
 @shared_task(name="accounts.send_invitation_email")
-def send_invitation_email_task(*, invitation_id: int, url: str, **kwargs) -> None:
+def send_invitation_email_task(
+    *, invitation_id: int, url: str, outbox_id: int | None = None, **kwargs
+) -> None:
+    """The invitation e-mail, once; its link (with the token) is then blanked in the outbox."""
+    if outbox.already_delivered(outbox_id):
+        return
     invitation = Invitation.objects.select_related("organisation", "invited_by").get(
         pk=invitation_id
     )
@@ -22,3 +29,4 @@ def send_invitation_email_task(*, invitation_id: int, url: str, **kwargs) -> Non
         render_to_string("accounts/emails/invitation.html", context), "text/html"
     )
     message.send()
+    outbox.mark_delivered(outbox_id, scrub=("url",))

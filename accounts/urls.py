@@ -1,13 +1,23 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import proconnect_views, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("deconnexion/", views.LogoutView.as_view(), name="logout"),
+    path(
+        "proconnect/connexion/",
+        proconnect_views.ProConnectLoginView.as_view(),
+        name="proconnect-login",
+    ),
+    path("proconnect/retour/", proconnect_views.proconnect_callback, name="proconnect-callback"),
+    path(
+        "proconnect/deconnecte/",
+        proconnect_views.proconnect_logout_return,
+        name="proconnect-logout-return",
+    ),
     path("profil/", views.profile, name="profile"),
     path("mot-de-passe/", views.PasswordChangeView.as_view(), name="password-change"),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),

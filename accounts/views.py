@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 
-from . import services
+from . import proconnect, services
 from .demo_listing import demo_accounts
 from .forms import LoginForm, ProfileForm, RegisterForm, ResetForm
 from .models import Invitation, User
@@ -25,7 +25,31 @@ class LoginView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         context["demo_accounts"] = demo_accounts()
         context["demo_password"] = settings.DEMO_PASSWORD
+        context["proconnect_enabled"] = proconnect.is_enabled()
         return context
+
+
+class LogoutView(auth_views.LogoutView):
+    """Ends the portal's session and, after a ProConnect login, ProConnect's too: the browser
+    goes to the provider's end_session_endpoint with the id_token_hint (RP-initiated logout).
+
+    It goes there from a page (an immediate refresh, and a link), not by redirecting the
+    logout form's POST: the Content-Security-Policy's `form-action 'self'` would stop a form
+    whose redirects leave the portal (ProConnect, then the agent's identity provider)."""
+
+    def post(self, request, *args, **kwargs):
+        id_token = request.session.get(proconnect.SESSION_ID_TOKEN)
+        response = super().post(request, *args, **kwargs)
+        if id_token:
+            url = proconnect.end_session_url(request, id_token)
+            if url:
+                return render(request, "accounts/proconnect_logout.html", {"end_session_url": url})
+            messages.warning(
+                request,
+                "Vous êtes déconnecté du portail, mais ProConnect n'a pas pu être joint pour "
+                "fermer votre session ProConnect : fermez votre navigateur.",
+            )
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -128,6 +152,10 @@ def invitation_accept(request, token):
             "form": form,
             "account_exists": account_exists,
             "login_url": f"{reverse('accounts:login')}?next={request.path}",
+            # Agents of the review bodies may join with ProConnect instead of a password.
+            "proconnect_url": f"{reverse('accounts:proconnect-login')}?invitation={token}"
+            if proconnect.is_enabled() and not invitation.organisation.is_cpts
+            else "",
         },
         status=422 if form is not None and form.is_bound else 200,
     )

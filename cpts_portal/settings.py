@@ -106,6 +106,8 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+# A kept connection is checked before each request: a restarted PostgreSQL costs no 500.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication ---------------------------------------------------------------------
@@ -114,6 +116,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Keeps the sessions opened by a ProConnect login valid; logs nobody in by itself.
+    "accounts.proconnect.ProConnectBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
@@ -141,6 +145,26 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 
+# ProConnect (OpenID Connect) for public agents: on only when the three variables are set
+# (README, "ProConnect"). The endpoints come from the issuer's discovery document.
+PROCONNECT_ISSUER = env("PROCONNECT_ISSUER", default="")
+PROCONNECT_CLIENT_ID = env("PROCONNECT_CLIENT_ID", default="")
+PROCONNECT_CLIENT_SECRET = env("PROCONNECT_CLIENT_SECRET", default="")
+PROCONNECT_SCOPES = env(
+    "PROCONNECT_SCOPES", default="openid email given_name usual_name uid siret idp_id"
+)
+PROCONNECT_SIGN_ALGO = env("PROCONNECT_SIGN_ALGO", default="RS256")
+PROCONNECT_TIMEOUT = env.float("PROCONNECT_TIMEOUT", default=10.0)
+# mozilla-django-oidc's own settings (its request view and token exchange read them).
+OIDC_RP_SCOPES = PROCONNECT_SCOPES
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = env.bool("PROCONNECT_PKCE", default=True)
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:proconnect-callback"
+OIDC_TIMEOUT = PROCONNECT_TIMEOUT
+OIDC_VERIFY_SSL = True
+OIDC_CREATE_USER = False
+
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
@@ -167,8 +191,15 @@ STORAGES = {
         )
     },
 }
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# What one request may weigh (README, "Request limits"). The form fields of a request, files
+# not counted: the largest form (a diagnostic section and its 200 indicator rows) weighs far
+# less than 2.5 MB; more answers 400 before any view runs.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+# Fields a request may carry: 200 indicator rows of 11 fields and their management forms.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=5_000)
+# An uploaded file (10 MB at most, cpts_portal.lib.uploads) above this size is spooled to a
+# temporary file instead of memory. The whole body is capped by the proxy (12 MB).
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 
 # --- E-mail -----------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -226,7 +257,26 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
+# A task is acknowledged when it ends: a worker killed mid-task leaves it in Redis, which
+# gives it to another worker (at once when a pool process dies, after the visibility timeout
+# when the whole worker does). The tasks are idempotent (lib/outbox.py).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Above the task time limit (no task is handed out twice while it runs), below the documents'
+# stale limit (a killed worker's PDF is rendered again before it is shown as failed).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=420),
+    # A dead broker fails a send within about a second: the outbox retries it, the user does
+    # not wait (web requests never wait for Redis).
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+    "max_retries": 0,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_REDIS_SOCKET_TIMEOUT = 5
+# Publishing from the web: the outbox holds and retries what could not be sent.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_max": 0.2}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # PDF rendering grows memory: recycle worker processes.
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=50)
@@ -237,7 +287,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "lifecycle.review_daily",
         "schedule": crontab(hour=6, minute=30),
     },
+    # Sends what a broker outage held back, retries or fails stale documents; idempotent.
+    "outbox-dispatch": {
+        "task": "cpts_portal.dispatch_outbox",
+        "schedule": 60.0,
+    },
 }
+# Documents still waiting or rendering after this many minutes are shown as failed, with a
+# "Relancer" button (lifecycle/documents.py).
+DOCUMENT_STALE_MINUTES = env.int("DOCUMENT_STALE_MINUTES", default=10)
 
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {
@@ -248,6 +306,8 @@ LOGGING = {
     "loggers": {
         "django.request": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
+        # Logins refused or completed through ProConnect (accounts/proconnect.py).
+        "cpts_portal.security": {"level": "INFO"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },

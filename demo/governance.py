@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from cpts_portal.lib.uploads import PDF
 from cpts_portal.lib.versioning import create_versioned
@@ -528,7 +529,9 @@ def _document(project, number: int, spec: DocumentSpec, by) -> GovernanceDocumen
         content_type=PDF,
         size=len(content),
         uploaded_by=by,
+        updated_by=by,
     )
+    document._history_user = by
     document.file.name = path
     document.save()
     return document
@@ -582,7 +585,7 @@ def _members(project, people: list[Professional], structures: list[Structure], a
         )
     for number, member in enumerate(members, start=1):
         member.number = number
-    Member.objects.bulk_create(members)
+    bulk_create_with_history(members, Member)
     return {m.last_name or m.structure_name: m for m in Member.objects.filter(project=project)}
 
 
@@ -597,7 +600,7 @@ def _mandates(project, instances, members, bureau, board_extra, start):
         mandates.append((instances["CA"], members[last_name], office))
     for last_name in board_extra:
         mandates.append((instances["CA"], members[last_name], Office.MEMBRE))
-    Mandate.objects.bulk_create(
+    mandates = [
         Mandate(
             project=project,
             number=number,
@@ -607,7 +610,8 @@ def _mandates(project, instances, members, bureau, board_extra, start):
             start_date=start,
         )
         for number, (instance, member, office) in enumerate(mandates, start=1)
-    )
+    ]
+    bulk_create_with_history(mandates, Mandate)
 
 
 def _meeting(project, number: int, instance, spec: MeetingSpec, by) -> Meeting:
@@ -622,16 +626,18 @@ def _meeting(project, number: int, instance, spec: MeetingSpec, by) -> Meeting:
         agenda=spec.agenda,
         minutes=spec.minutes,
     )
-    Deliberation.objects.bulk_create(
+    decisions = [
         Deliberation(
             meeting=meeting,
             text=vote.text,
             votes_for=vote.votes_for,
             votes_against=vote.votes_against,
             abstentions=vote.abstentions,
+            updated_by=by,
         )
         for vote in spec.deliberations
-    )
+    ]
+    bulk_create_with_history(decisions, Deliberation, default_user=by)
     return meeting
 
 
@@ -653,7 +659,7 @@ def _attendance(meeting, members: dict, spec: AttendanceSpec) -> None:
             )
         else:
             rows.append(Attendance(meeting=meeting, member=member, status="PRESENT"))
-    Attendance.objects.bulk_create(rows)
+    bulk_create_with_history(rows, Attendance)
 
 
 @transaction.atomic
@@ -676,7 +682,9 @@ def _seed_association(project, spec: AssociationSpec, coordinator) -> None:
     for attendance in spec.attendances:
         _attendance(meetings[attendance.meeting - 1], members, attendance)
     for partnership in spec.partnerships:
-        Partnership.objects.create(
+        create_versioned(
+            Partnership,
+            by=coordinator,
             project=project,
             partner=partnership.partner,
             purpose=partnership.purpose,
@@ -684,15 +692,20 @@ def _seed_association(project, spec: AssociationSpec, coordinator) -> None:
             end_date=partnership.end_date,
             document=documents[partnership.document - 1] if partnership.document else None,
         )
-    Indemnity.objects.bulk_create(
-        Indemnity(
-            project=project,
-            member=members[indemnity.member],
-            amount=Decimal(indemnity.amount),
-            paid_date=indemnity.paid_date,
-            purpose=indemnity.purpose,
-        )
-        for indemnity in spec.indemnities
+    bulk_create_with_history(
+        [
+            Indemnity(
+                project=project,
+                member=members[indemnity.member],
+                amount=Decimal(indemnity.amount),
+                paid_date=indemnity.paid_date,
+                purpose=indemnity.purpose,
+                updated_by=coordinator,
+            )
+            for indemnity in spec.indemnities
+        ],
+        Indemnity,
+        default_user=coordinator,
     )
 
 

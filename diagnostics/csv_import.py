@@ -11,6 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
 
 from cpts_portal.lib.csvfiles import CsvFileError, read_csv
 from cpts_portal.lib.numbers import parse_french_decimal
@@ -61,6 +64,7 @@ KINDS = {
     "tranche": DiagnosticFigure.Kind.AGE_BRACKET,
 }
 MAX_LENGTHS = {"label": 200, "area": 120, "unit": 40, "source": 200, "comparison_label": 80}
+NUMBERS = ("value", "comparison_value")
 
 
 class CsvError(ValueError):
@@ -130,14 +134,14 @@ def _check_row(line: int, cells: dict[str, str], today: dt.date) -> ParsedRow:
         errors.append("la colonne « valeur » est vide.")
     else:
         try:
-            row.values["value"] = str(parse_french_decimal(raw))
+            row.values["value"] = _stored(parse_french_decimal(raw))
         except ValueError:
             errors.append(f"la valeur « {raw} » n'est pas un nombre.")
     raw = cells.get("comparison_value", "").strip()
     row.values["comparison_value"] = ""
     if raw:
         try:
-            row.values["comparison_value"] = str(parse_french_decimal(raw))
+            row.values["comparison_value"] = _stored(parse_french_decimal(raw))
         except ValueError:
             errors.append(f"la valeur de comparaison « {raw} » n'est pas un nombre.")
     raw = cells.get("year", "").strip()
@@ -158,9 +162,44 @@ def _check_row(line: int, cells: dict[str, str], today: dt.date) -> ParsedRow:
             "(« indicateur » ou « tranche d'âge »)."
         )
     row.values["kind"] = kind or DiagnosticFigure.Kind.INDICATOR
+    if not errors:
+        errors.extend(_model_errors(row.values))
     if errors:
         row.values = {}
     return row
+
+
+def _stored(number: Decimal) -> str:
+    """The number as the database keeps it: rounded to the field's decimal places."""
+    places = DiagnosticFigure._meta.get_field("value").decimal_places
+    if number.as_tuple().exponent < -places:
+        number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return str(number)
+
+
+def _model_errors(values: dict) -> list[str]:
+    """What the model's own validation says of the row the confirmation will store, so that
+    a row the preview accepts is never refused by the database (a value of 10^11…)."""
+    fields = {**values, "comparison_value": values.get("comparison_value") or None}
+    figure = DiagnosticFigure(**fields)
+    try:
+        figure.clean_fields(exclude=["section", "position"])
+    except ValidationError as error:
+        reasons = []
+        for name, messages in error.message_dict.items():
+            model_field = DiagnosticFigure._meta.get_field(name)
+            if name in NUMBERS:
+                whole = model_field.max_digits - model_field.decimal_places
+                reasons.append(
+                    f"{model_field.verbose_name} : « {values[name]} » compte trop de chiffres "
+                    f"(au plus {whole} avant la virgule et {model_field.decimal_places} après)."
+                )
+                continue
+            reasons.extend(
+                f"{model_field.verbose_name} : {message.rstrip('.')}." for message in messages
+            )
+        return reasons
+    return []
 
 
 def parse(data: bytes, *, today: dt.date | None = None) -> ParsedFile:

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django import forms
 
+from cpts_portal.lib.formsets import bounded_formset_factory
 from cpts_portal.lib.numbers import parse_french_decimal
 from cpts_portal.lib.versioning import VersionedFormMixin
 
@@ -120,8 +121,8 @@ class NeedForm(_RowForm):
     )
 
 
-IndicatorFormSet = forms.formset_factory(IndicatorForm, extra=2, can_delete=True, max_num=200)
-NeedFormSet = forms.formset_factory(NeedForm, extra=2, can_delete=True, max_num=100)
+IndicatorFormSet = bounded_formset_factory(IndicatorForm, extra=2, can_delete=True, max_num=200)
+NeedFormSet = bounded_formset_factory(NeedForm, extra=2, can_delete=True, max_num=100)
 
 
 class ImportForm(forms.Form):

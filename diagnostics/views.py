@@ -485,6 +485,18 @@ def indicator_import(request, slug):
                     section = DiagnosticSection.objects.filter(project=project, key=key).first()
                     rows = [row.values for row in parsed.rows]
                     matches = services.import_matches(section, rows) if section else []
+                    total = (section.indicators.count() if section else 0) + sum(
+                        1 for m in matches or [None] * len(rows) if not m
+                    )
+                    if total > IndicatorFormSet.max_num:
+                        # The section's table is edited as a formset of max_num rows at most.
+                        context["file_error"] = (
+                            f"Après l'import, la section compterait {total} indicateurs : "
+                            f"{IndicatorFormSet.max_num} au plus. Découpez le fichier ou "
+                            "choisissez une autre section."
+                        )
+                        request.session.pop(session_key, None)
+                        return render(request, "diagnostics/import.html", context, status=422)
                     token = uuid.uuid4().hex
                     request.session[session_key] = {
                         "token": token,

@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from cpts_portal.lib import pdf
+from cpts_portal.lib.spreadsheets import text_cell
 
 from .budget import BudgetView
 from .models import EXPENSE_CATEGORIES, RESOURCE_CATEGORIES, AciMission, Category
@@ -59,8 +60,7 @@ def simulation_xlsx(simulation: Simulation, *, title: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Financement annuel"
-    sheet["A1"] = title
-    sheet["A1"].font = Font(bold=True, size=14)
+    text_cell(sheet, 1, 1, title).font = Font(bold=True, size=14)
     sheet["A2"] = (
         f"Barème {funding.bareme} — population {funding.population} habitants — "
         f"taille {funding.tier}"
@@ -69,8 +69,8 @@ def simulation_xlsx(simulation: Simulation, *, title: str) -> bytes:
     row = 5
     labels = dict(_mission_labels())
     for line in funding.lines:
-        sheet.cell(row=row, column=1, value=line.label)
-        sheet.cell(row=row, column=2, value=labels.get(line.mission, "Fonctionnement"))
+        text_cell(sheet, row, 1, line.label)
+        text_cell(sheet, row, 2, labels.get(line.mission, "Fonctionnement"))
         _money(sheet.cell(row=row, column=3, value=line.base), cents=True)
         rate = sheet.cell(row=row, column=4, value=line.rate)
         rate.number_format = PERCENT_FORMAT
@@ -117,8 +117,8 @@ def simulation_xlsx(simulation: Simulation, *, title: str) -> bytes:
             date = schedule.cell(row=row, column=1, value=payment.date)
             date.number_format = DATE_FORMAT
             schedule.cell(row=row, column=2, value=payment.year)
-            schedule.cell(row=row, column=3, value=payment.label)
-            schedule.cell(row=row, column=4, value=line.label)
+            text_cell(schedule, row, 3, payment.label)
+            text_cell(schedule, row, 4, line.label)
             _money(schedule.cell(row=row, column=5, value=line.amount), cents=True)
             row += 1
     schedule.cell(row=row, column=4, value="Total des 5 années").font = BOLD
@@ -137,8 +137,7 @@ def budget_xlsx(view: BudgetView, *, title: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Budget prévisionnel"
-    sheet["A1"] = title
-    sheet["A1"].font = Font(bold=True, size=14)
+    text_cell(sheet, 1, 1, title).font = Font(bold=True, size=14)
     if view.funding:
         sheet["A2"] = (
             f"Ressources ACI : barème {view.funding.bareme}, taille {view.funding.tier} "
@@ -147,7 +146,7 @@ def budget_xlsx(view: BudgetView, *, title: str) -> bytes:
     row = 4
     totals = []  # (title, expense cell, resource cell)
     for table in view.tables:
-        sheet.cell(row=row, column=1, value=table.title).font = Font(bold=True, size=12)
+        text_cell(sheet, row, 1, table.title).font = Font(bold=True, size=12)
         row += 1
         _header(sheet, row, ["Dépenses", "Montant", "Ressources", "Montant"])
         row += 1
@@ -158,10 +157,10 @@ def budget_xlsx(view: BudgetView, *, title: str) -> bytes:
         ]
         for index in range(max(len(expenses), len(resources))):
             if index < len(expenses):
-                sheet.cell(row=row, column=1, value=expenses[index][0])
+                text_cell(sheet, row, 1, expenses[index][0])
                 _money(sheet.cell(row=row, column=2, value=expenses[index][1]))
             if index < len(resources):
-                sheet.cell(row=row, column=3, value=resources[index][0])
+                text_cell(sheet, row, 3, resources[index][0])
                 _money(sheet.cell(row=row, column=4, value=resources[index][1]))
             row += 1
         last = row - 1
@@ -181,7 +180,7 @@ def budget_xlsx(view: BudgetView, *, title: str) -> bytes:
     row += 1
     first = row
     for table_title, expense_cell, resource_cell in totals:
-        sheet.cell(row=row, column=1, value=table_title)
+        text_cell(sheet, row, 1, table_title)
         _money(sheet.cell(row=row, column=2, value=f"={expense_cell}"))
         _money(sheet.cell(row=row, column=3, value=f"={resource_cell}"))
         _money(sheet.cell(row=row, column=4, value=f"=C{row}-B{row}"))
@@ -199,10 +198,10 @@ def budget_xlsx(view: BudgetView, *, title: str) -> bytes:
     for table in view.tables:
         for side, rows in (("Dépenses", table.expenses), ("Ressources", table.resources)):
             for item in rows:
-                detail.cell(row=row, column=1, value=table.title)
-                detail.cell(row=row, column=2, value=side)
-                detail.cell(row=row, column=3, value=item.category_label)
-                detail.cell(row=row, column=4, value=item.label)
+                text_cell(detail, row, 1, table.title)
+                text_cell(detail, row, 2, side)
+                text_cell(detail, row, 3, item.category_label)
+                text_cell(detail, row, 4, item.label)
                 _money(detail.cell(row=row, column=5, value=item.amount), cents=True)
                 row += 1
     _widths(detail, [50, 12, 36, 60, 16])
@@ -210,10 +209,10 @@ def budget_xlsx(view: BudgetView, *, title: str) -> bytes:
     grants = workbook.create_sheet("Autres financements")
     _header(grants, 1, ["Financeur", "Objet", "Type", "Statut", "Montant", "Début", "Fin"])
     for row, grant in enumerate(view.grants, 2):
-        grants.cell(row=row, column=1, value=grant.funder)
-        grants.cell(row=row, column=2, value=grant.title)
-        grants.cell(row=row, column=3, value=grant.get_kind_display())
-        grants.cell(row=row, column=4, value=grant.get_status_display())
+        text_cell(grants, row, 1, grant.funder)
+        text_cell(grants, row, 2, grant.title)
+        text_cell(grants, row, 3, grant.get_kind_display())
+        text_cell(grants, row, 4, grant.get_status_display())
         _money(grants.cell(row=row, column=5, value=grant.amount), cents=True)
         for column, value in ((6, grant.start_date), (7, grant.end_date)):
             grants.cell(row=row, column=column, value=value).number_format = DATE_FORMAT

@@ -10,6 +10,7 @@ from .models import GovernanceDocument, Instance, Mandate, Meeting, Member
 
 CHANGE = "governance.change_governance"
 PRIVATE = "governance.view_private"
+EXPORT_CONTACTS = "governance.export_contacts"
 
 
 def get_project(user, slug: str, *, change: bool = False) -> Project:

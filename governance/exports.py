@@ -6,6 +6,8 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from cpts_portal.lib.spreadsheets import append_row, safe_row
+
 from .imports import COLUMNS
 from .models import Member
 
@@ -37,7 +39,7 @@ def members_csv(members: list[Member]) -> str:
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(HEADER)
     for member in members:
-        writer.writerow(_row(member))
+        writer.writerow(safe_row(_row(member)))
     return "\ufeff" + buffer.getvalue()
 
 
@@ -49,7 +51,7 @@ def members_xlsx(members: list[Member]) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for member in members:
-        sheet.append(_row(member))
+        append_row(sheet, _row(member))
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -86,6 +86,8 @@ class InformationSystemForm(VersionedFormMixin, forms.ModelForm):
 
 
 class MemberForm(forms.ModelForm):
+    """A new member (its edit form, MemberEditForm, carries the version)."""
+
     commune_code = forms.CharField(
         label="Commune d'exercice (code INSEE)",
         required=False,
@@ -147,6 +149,10 @@ class MemberForm(forms.ModelForm):
         return fields
 
 
+class MemberEditForm(VersionedFormMixin, MemberForm):
+    pass
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(
         label="Fichier CSV des membres",
@@ -180,9 +186,21 @@ class InstanceForm(forms.ModelForm):
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
-        if Instance.objects.filter(project=self.project, slug=slug).exists():
+        others = Instance.objects.filter(project=self.project, slug=slug)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
             raise ValidationError("Une instance de la CPTS porte déjà cet identifiant.")
         return slug
+
+
+class InstanceEditForm(VersionedFormMixin, forms.ModelForm):
+    """The name and role of an instance; its kind and address stay (the AG, CA and Bureau
+    are found by their kind, links by their identifier)."""
+
+    class Meta:
+        model = Instance
+        fields = ["name", "role"]
 
 
 class RulesForm(VersionedFormMixin, forms.ModelForm):
@@ -240,6 +258,10 @@ class MandateForm(forms.ModelForm):
         return data
 
 
+class MandateEditForm(VersionedFormMixin, MandateForm):
+    pass
+
+
 class MeetingForm(forms.ModelForm):
     class Meta:
         model = Meeting
@@ -272,6 +294,10 @@ class DecisionForm(forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
 
+class DecisionEditForm(VersionedFormMixin, DecisionForm):
+    pass
+
+
 class DocumentForm(forms.ModelForm):
     upload = forms.FileField(
         label="Fichier", help_text=f"{ACCEPTED}, 10 Mo au plus. Le contenu du fichier est vérifié."
@@ -286,6 +312,15 @@ class DocumentForm(forms.ModelForm):
         upload = self.cleaned_data["upload"]
         self.checked = check_upload(upload)
         return upload
+
+
+class DocumentEditForm(VersionedFormMixin, forms.ModelForm):
+    """A document's description; the deposited file is not replaced."""
+
+    class Meta:
+        model = GovernanceDocument
+        fields = ["kind", "title", "version_label", "adopted_date"]
+        widgets = {"adopted_date": DATE}
 
 
 class PartnershipForm(forms.ModelForm):
@@ -303,6 +338,10 @@ class PartnershipForm(forms.ModelForm):
         self.fields["document"].queryset = GovernanceDocument.objects.filter(project=project)
 
 
+class PartnershipEditForm(VersionedFormMixin, PartnershipForm):
+    pass
+
+
 class IndemnityForm(forms.ModelForm):
     class Meta:
         model = Indemnity
@@ -312,3 +351,7 @@ class IndemnityForm(forms.ModelForm):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = Member.objects.filter(project=project)
+
+
+class IndemnityEditForm(VersionedFormMixin, IndemnityForm):
+    pass

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 
 from cpts_portal.lib.csvfiles import CsvFileError, read_csv
+from cpts_portal.lib.spreadsheets import unquote_cell
 from geo.models import Commune
 
 from .models import Member, Profession
@@ -126,7 +127,9 @@ def parse_members(data: bytes, *, project) -> Preview:
     for line_number, cells in lines[1:]:
         if not any(cell.strip() for cell in cells):
             continue
-        values = {key: cell.strip() for key, cell in zip(keys, cells, strict=False) if key}
+        values = {
+            key: unquote_cell(cell.strip()) for key, cell in zip(keys, cells, strict=False) if key
+        }
         raw_rows.append((line_number, values))
     if len(raw_rows) > MAX_ROWS:
         preview.errors.append(f"Le fichier compte plus de {MAX_ROWS} lignes : découpez-le.")

@@ -195,7 +195,7 @@ def document_path(instance, filename: str) -> str:
     return f"governance/{uuid.uuid4().hex}/{uuid.uuid4().hex}{suffix}"
 
 
-class GovernanceDocument(models.Model):
+class GovernanceDocument(Versioned):
     class Kind(models.TextChoices):
         STATUTS = "STATUTS", "statuts"
         REGLEMENT = "REGLEMENT", "règlement intérieur"
@@ -219,6 +219,8 @@ class GovernanceDocument(models.Model):
     uploaded_by = models.ForeignKey(
         "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["kind", "-adopted_date", "-number"]
@@ -248,7 +250,7 @@ class MemberQuerySet(models.QuerySet):
         return self.current(on).filter(category=Member.Category.ACTIVE)
 
 
-class Member(models.Model):
+class Member(Versioned):
     class Kind(models.TextChoices):
         PERSON = "PERSON", "professionnel"
         STRUCTURE = "STRUCTURE", "structure"
@@ -306,6 +308,8 @@ class Member(models.Model):
 
     objects = MemberQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["kind", "last_name", "first_name", "structure_name", "number"]
         verbose_name = "membre"
@@ -330,6 +334,11 @@ class Member(models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
     @property
+    def commune_code(self) -> str:
+        """The INSEE code of the commune, as the forms take it (the conflict panel shows it)."""
+        return self.commune_id or ""
+
+    @property
     def is_doctor(self) -> bool:
         return self.kind == self.Kind.PERSON and self.profession in DOCTORS
 
@@ -344,7 +353,7 @@ class Member(models.Model):
         return self.get_profession_display()
 
 
-class Instance(models.Model):
+class Instance(Versioned):
     class Kind(models.TextChoices):
         AG = "AG", "Assemblée générale"
         CA = "CA", "Conseil d'administration"
@@ -361,6 +370,8 @@ class Instance(models.Model):
     slug = models.SlugField("identifiant", max_length=80)
     role = models.TextField("rôle et attributions", blank=True)
     order = models.PositiveSmallIntegerField("ordre", default=50)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "name"]
@@ -396,7 +407,7 @@ class MandateQuerySet(models.QuerySet):
         )
 
 
-class Mandate(models.Model):
+class Mandate(Versioned):
     project = models.ForeignKey(
         "projects.Project", on_delete=models.CASCADE, related_name="governance_mandates"
     )
@@ -412,6 +423,8 @@ class Mandate(models.Model):
     end_date = models.DateField("fin du mandat", null=True, blank=True)
 
     objects = MandateQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["start_date"]
@@ -513,7 +526,7 @@ class Meeting(Versioned):
         return f"{self.title} du {self.meeting_date:%d/%m/%Y}"
 
 
-class Attendance(models.Model):
+class Attendance(Versioned):
     class Status(models.TextChoices):
         PRESENT = "PRESENT", "présent"
         REPRESENTED = "REPRESENTED", "représenté"
@@ -530,6 +543,8 @@ class Attendance(models.Model):
         related_name="proxies_held",
         verbose_name="pouvoir donné à",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["member__last_name", "member__first_name"]
@@ -549,12 +564,14 @@ class Attendance(models.Model):
         return f"{self.member} — {self.get_status_display()}"
 
 
-class Deliberation(models.Model):
+class Deliberation(Versioned):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
     text = models.TextField("délibération")
     votes_for = models.PositiveIntegerField("pour", default=0)
     votes_against = models.PositiveIntegerField("contre", default=0)
     abstentions = models.PositiveIntegerField("abstentions", default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["pk"]
@@ -568,7 +585,7 @@ class Deliberation(models.Model):
         return self.votes_for > self.votes_against
 
 
-class Partnership(models.Model):
+class Partnership(Versioned):
     project = models.ForeignKey(
         "projects.Project", on_delete=models.CASCADE, related_name="governance_partnerships"
     )
@@ -585,6 +602,8 @@ class Partnership(models.Model):
         verbose_name="convention",
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["partner"]
         verbose_name = "partenariat"
@@ -593,7 +612,7 @@ class Partnership(models.Model):
         return self.partner
 
 
-class Indemnity(models.Model):
+class Indemnity(Versioned):
     project = models.ForeignKey(
         "projects.Project", on_delete=models.CASCADE, related_name="governance_indemnities"
     )
@@ -605,6 +624,8 @@ class Indemnity(models.Model):
     )
     paid_date = models.DateField("date de versement")
     purpose = models.CharField("objet", max_length=300)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-paid_date", "-pk"]

@@ -1,9 +1,10 @@
 """Writes of the governance app (one service per meaningful change)."""
 
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from cpts_portal.lib.numbering import next_number
-from cpts_portal.lib.versioning import create_versioned, save_versioned
+from cpts_portal.lib.versioning import create_versioned, delete_versioned, save_versioned
 from projects.models import Project
 
 from .imports import row_to_fields
@@ -71,8 +72,8 @@ def instances_ensure(*, project: Project, by=None) -> None:
     for kind, name, slug, order in STATUTORY_INSTANCES:
         instance = Instance.objects.filter(project=project, kind=kind).first()
         if instance is None:
-            instance = Instance.objects.create(
-                project=project, kind=kind, name=name, slug=slug, order=order
+            instance = create_versioned(
+                Instance, by=by, project=project, kind=kind, name=name, slug=slug, order=order
             )
         if not CompositionRules.objects.filter(body=instance).exists():
             defaults = DEFAULT_BUREAU_RULES if kind == Instance.Kind.BUREAU else {}
@@ -83,11 +84,15 @@ def instances_ensure(*, project: Project, by=None) -> None:
 def instance_create(
     *, project: Project, by, kind: str, name: str, slug: str, role: str = ""
 ) -> Instance:
-    instance = Instance.objects.create(
-        project=project, kind=kind, name=name, slug=slug, role=role, order=60
+    instance = create_versioned(
+        Instance, by=by, project=project, kind=kind, name=name, slug=slug, role=role, order=60
     )
     create_versioned(CompositionRules, by=by, body=instance)
     return instance
+
+
+def instance_update(*, instance: Instance, by, version: int, fields: dict) -> Instance:
+    return save_versioned(instance, version=version, by=by, fields=fields)
 
 
 def rules_save(*, rules: CompositionRules, by, version: int, fields: dict) -> CompositionRules:
@@ -116,42 +121,44 @@ def information_system_save(
 
 
 @transaction.atomic
-def member_create(*, project: Project, fields: dict) -> Member:
-    return Member.objects.create(project=project, number=_project_number(Member, project), **fields)
+def member_create(*, project: Project, fields: dict, by=None) -> Member:
+    return create_versioned(
+        Member, by=by, project=project, number=_project_number(Member, project), **fields
+    )
 
 
-def member_update(*, member: Member, fields: dict) -> Member:
-    for name, value in fields.items():
-        setattr(member, name, value)
-    member.save()
-    return member
+def member_update(*, member: Member, by, version: int, fields: dict) -> Member:
+    return save_versioned(member, version=version, by=by, fields=fields)
 
 
 @transaction.atomic
-def members_import(*, project: Project, rows: list[dict]) -> int:
-    """Create every previewed row, all or nothing (rows come from imports.parse_members)."""
+def members_import(*, project: Project, rows: list[dict], by=None) -> int:
+    """Create every previewed row, all or nothing (rows come from imports.parse_members), each
+    with the creation row of its history."""
 
     start = _project_number(Member, project)
     members = [
-        Member(project=project, number=start + index, **row_to_fields(row))
+        Member(project=project, number=start + index, updated_by=by, **row_to_fields(row))
         for index, row in enumerate(rows)
     ]
-    Member.objects.bulk_create(members)
+    bulk_create_with_history(members, Member, default_user=by)
     return len(members)
 
 
 @transaction.atomic
-def mandate_create(*, project: Project, instance: Instance, fields: dict) -> Mandate:
-    return Mandate.objects.create(
-        project=project, body=instance, number=_project_number(Mandate, project), **fields
+def mandate_create(*, project: Project, instance: Instance, fields: dict, by=None) -> Mandate:
+    return create_versioned(
+        Mandate,
+        by=by,
+        project=project,
+        body=instance,
+        number=_project_number(Mandate, project),
+        **fields,
     )
 
 
-def mandate_update(*, mandate: Mandate, fields: dict) -> Mandate:
-    for name, value in fields.items():
-        setattr(mandate, name, value)
-    mandate.save()
-    return mandate
+def mandate_update(*, mandate: Mandate, by, version: int, fields: dict) -> Mandate:
+    return save_versioned(mandate, version=version, by=by, fields=fields)
 
 
 # --- Meetings ------------------------------------------------------------------------------
@@ -172,25 +179,61 @@ def minutes_save(*, meeting: Meeting, by, version: int, fields: dict) -> Meeting
     return save_versioned(meeting, version=version, by=by, fields=fields)
 
 
+ATTENDANCE_REASON = "présences enregistrées"
+
+
 @transaction.atomic
 def attendance_record(
-    *, meeting: Meeting, entries: list[tuple[Member, str, Member | None]]
+    *,
+    meeting: Meeting,
+    entries: list[tuple[Member, str, Member | None]],
+    by=None,
+    version: int | None = None,
 ) -> None:
-    """Replace the meeting's attendance with `entries` (member, status, proxy holder)."""
-    meeting.attendances.all().delete()
-    Attendance.objects.bulk_create(
-        Attendance(
-            meeting=meeting,
-            member=member,
-            status=status,
-            proxy_holder=holder if status == Attendance.Status.REPRESENTED else None,
-        )
-        for member, status, holder in entries
+    """Make the meeting's attendance `entries` (member, status, proxy holder).
+
+    The attendance sheet is one form: its version is the meeting's. The meeting row is locked
+    and its version checked (EditConflict when stale), then bumped; each row is created,
+    changed or deleted with its own history, unchanged rows are left alone. `version` None
+    (seeds, scripts) skips the check."""
+    current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    save_versioned(
+        current,
+        version=current.version if version is None else version,
+        by=by,
+        fields={},
+        reason=ATTENDANCE_REASON,
     )
+    existing = {a.member_id: a for a in Attendance.objects.filter(meeting=meeting)}
+    for member, status, holder in entries:
+        holder = holder if status == Attendance.Status.REPRESENTED else None
+        row = existing.pop(member.pk, None)
+        if row is None:
+            create_versioned(
+                Attendance,
+                by=by,
+                meeting=meeting,
+                member=member,
+                status=status,
+                proxy_holder=holder,
+            )
+        elif (row.status, row.proxy_holder_id) != (status, holder.pk if holder else None):
+            save_versioned(
+                row,
+                version=row.version,
+                by=by,
+                fields={"status": status, "proxy_holder": holder},
+            )
+    for row in existing.values():
+        delete_versioned(row, version=row.version, by=by)
 
 
-def decision_create(*, meeting: Meeting, fields: dict) -> Deliberation:
-    return Deliberation.objects.create(meeting=meeting, **fields)
+def decision_create(*, meeting: Meeting, fields: dict, by=None) -> Deliberation:
+    return create_versioned(Deliberation, by=by, meeting=meeting, **fields)
+
+
+def decision_update(*, decision: Deliberation, by, version: int, fields: dict) -> Deliberation:
+    return save_versioned(decision, version=version, by=by, fields=fields)
 
 
 # --- Documents, partnerships, indemnities --------------------------------------------------
@@ -209,8 +252,10 @@ def document_create(
         content_type=checked.content_type,
         size=upload.size,
         uploaded_by=by,
+        updated_by=by,
         **fields,
     )
+    document._history_user = by
     document.file.save(f"document{checked.extension}", upload, save=False)
     document.save()
     if meeting is not None:
@@ -218,9 +263,25 @@ def document_create(
     return document
 
 
-def partnership_create(*, project: Project, fields: dict) -> Partnership:
-    return Partnership.objects.create(project=project, **fields)
+def document_update(
+    *, document: GovernanceDocument, by, version: int, fields: dict
+) -> GovernanceDocument:
+    """Change a document's description (type, title, version, adoption date); the file
+    itself stays as deposited."""
+    return save_versioned(document, version=version, by=by, fields=fields)
 
 
-def indemnity_create(*, project: Project, fields: dict) -> Indemnity:
-    return Indemnity.objects.create(project=project, **fields)
+def partnership_create(*, project: Project, fields: dict, by=None) -> Partnership:
+    return create_versioned(Partnership, by=by, project=project, **fields)
+
+
+def partnership_update(*, partnership: Partnership, by, version: int, fields: dict) -> Partnership:
+    return save_versioned(partnership, version=version, by=by, fields=fields)
+
+
+def indemnity_create(*, project: Project, fields: dict, by=None) -> Indemnity:
+    return create_versioned(Indemnity, by=by, project=project, **fields)
+
+
+def indemnity_update(*, indemnity: Indemnity, by, version: int, fields: dict) -> Indemnity:
+    return save_versioned(indemnity, version=version, by=by, fields=fields)

@@ -27,9 +27,11 @@ urlpatterns = [
     path(f"{P}membres/modele.csv", views.member_template, name="member-template"),
     path(f"{P}membres/export/", views.member_export, name="member-export"),
     path(f"{P}membres/<int:number>/", views.member_edit, name="member-edit"),
+    path(f"{P}membres/<int:number>/historique/", views.member_history, name="member-history"),
     path(f"{P}bureau/", views.bureau, name="bureau"),
     path(f"{P}instances/ajouter/", views.instance_create, name="instance-create"),
     path(f"{P}instances/<slug:instance>/", views.instance_detail, name="instance-detail"),
+    path(f"{P}instances/<slug:instance>/modifier/", views.instance_edit, name="instance-edit"),
     path(f"{P}instances/<slug:instance>/regles/", views.rules_edit, name="rules-edit"),
     path(
         f"{P}instances/<slug:instance>/regles/historique/",
@@ -56,6 +58,11 @@ urlpatterns = [
         views.decision_create,
         name="decision-create",
     ),
+    path(
+        f"{P}reunions/<int:number>/decisions/<int:decision>/",
+        views.decision_edit,
+        name="decision-edit",
+    ),
     path(f"{P}reunions/<int:number>/compte-rendu/", views.minutes_edit, name="minutes-edit"),
     path(
         f"{P}reunions/<int:number>/compte-rendu/historique/",
@@ -64,6 +71,9 @@ urlpatterns = [
     ),
     path(f"{P}documents/ajouter/", views.document_upload, name="document-upload"),
     path(f"{P}documents/<int:number>/", views.document_download, name="document-download"),
+    path(f"{P}documents/<int:number>/modifier/", views.document_edit, name="document-edit"),
     path(f"{P}partenariats/", views.partnership_list, name="partnership-list"),
+    path(f"{P}partenariats/<int:pk>/", views.partnership_edit, name="partnership-edit"),
     path(f"{P}indemnites/", views.indemnity_list, name="indemnity-list"),
+    path(f"{P}indemnites/<int:pk>/", views.indemnity_edit, name="indemnity-edit"),
 ]

@@ -24,17 +24,24 @@ from .deadlines import deadlines
 from .exports import members_csv, members_xlsx
 from .forms import (
     AssociationForm,
+    DecisionEditForm,
     DecisionForm,
+    DocumentEditForm,
     DocumentForm,
     ImportForm,
+    IndemnityEditForm,
     IndemnityForm,
     InformationSystemForm,
+    InstanceEditForm,
     InstanceForm,
+    MandateEditForm,
     MandateForm,
     MeetingEditForm,
     MeetingForm,
+    MemberEditForm,
     MemberForm,
     MinutesForm,
+    PartnershipEditForm,
     PartnershipForm,
     RulesForm,
 )
@@ -119,27 +126,24 @@ def _form_page(request, project, *, title, form, back, status=200, conflict=None
     )
 
 
-def _versioned_edit(request, project, *, form, title, back, save, success):
+def _versioned_edit(request, project, *, form, title, back, save, success, fields=None, **extra):
     """The page of a versioned text: GET shows `form`; POST validates it (422), calls
-    `save(fields=..., version=...)` with the form's fields and answers 409 with the other
-    person's version on a stale one (the user's text kept), else redirects to `back`."""
+    `save(fields=..., version=...)` with the form's fields (or `fields(form)`) and answers 409
+    with the other person's version on a stale one (the user's text kept), else redirects to
+    `back`. `extra` goes to the page (a history link, for one)."""
+    page = partial(_form_page, request, project, title=title, form=form, back=back, **extra)
     if request.method == "GET":
-        return _form_page(request, project, title=title, form=form, back=back)
+        return page()
     if not form.is_valid():
-        return _form_page(request, project, title=title, form=form, back=back, status=422)
-    fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        return page(status=422)
+    if fields is None:
+        values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+    else:
+        values = fields(form)
     try:
-        save(fields=fields, version=form.cleaned_data["version"])
+        save(fields=values, version=form.cleaned_data["version"])
     except EditConflict as error:
-        return _form_page(
-            request,
-            project,
-            title=title,
-            form=form,
-            back=back,
-            status=409,
-            conflict=conflict_panel(form, error),
-        )
+        return page(status=409, conflict=conflict_panel(form, error))
     messages.success(request, success)
     return redirect(back)
 
@@ -303,6 +307,7 @@ def member_list(request, slug):
         category=category,
         categories=Member.Category.choices,
         show_former=request.GET.get("anciens") == "1",
+        can_export=rules.has_perm(access.EXPORT_CONTACTS, request.user, project),
     )
     return render(request, "governance/member_list.html", context)
 
@@ -314,7 +319,9 @@ def member_create(request, slug):
     form = MemberForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            member = services.member_create(project=project, fields=form.member_fields())
+            member = services.member_create(
+                project=project, fields=form.member_fields(), by=request.user
+            )
             messages.success(request, f"{member.display_name} est ajouté(e) aux membres.")
             return redirect(back)
         return _form_page(
@@ -327,16 +334,37 @@ def member_create(request, slug):
 def member_edit(request, slug, number):
     project = _write(request, slug)
     member = access.get_member(project, number)
-    back = reverse("governance:member-list", args=[slug])
-    form = MemberForm(request.POST or None, instance=member)
-    title = f"Modifier — {member.display_name}"
-    if request.method == "POST":
-        if form.is_valid():
-            services.member_update(member=member, fields=form.member_fields())
-            messages.success(request, "Le membre est mis à jour.")
-            return redirect(back)
-        return _form_page(request, project, title=title, form=form, back=back, status=422)
-    return _form_page(request, project, title=title, form=form, back=back)
+    return _versioned_edit(
+        request,
+        project,
+        form=MemberEditForm(request.POST or None, instance=member),
+        title=f"Modifier — {member.display_name}",
+        back=reverse("governance:member-list", args=[slug]),
+        save=partial(services.member_update, member=member, by=request.user),
+        fields=MemberEditForm.member_fields,
+        success="Le membre est mis à jour.",
+        history_url=reverse("governance:member-history", args=[slug, number]),
+    )
+
+
+@require_GET
+def member_history(request, slug, number):
+    project = _read(request, slug)
+    if not rules.has_perm(access.PRIVATE, request.user, project):
+        # The history shows contact details (e-mail, telephone, RPPS) as they changed.
+        return _private_refused(
+            request, project, "l'historique des membres et de leurs coordonnées"
+        )
+    member = access.get_member(project, number)
+    return _history_page(
+        request,
+        project,
+        title=f"Historique — {member.display_name}",
+        record=member,
+        back=reverse("governance:member-edit", args=[slug, number])
+        if rules.has_perm(access.CHANGE, request.user, project)
+        else reverse("governance:member-list", args=[slug]),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -349,7 +377,7 @@ def member_import(request, slug):
         if not rows:
             messages.error(request, "Aucun aperçu en attente : chargez de nouveau le fichier.")
             return redirect("governance:member-import", slug=slug)
-        count = services.members_import(project=project, rows=rows)
+        count = services.members_import(project=project, rows=rows, by=request.user)
         messages.success(request, f"{count} membres importés.")
         return redirect("governance:member-list", slug=slug)
     if request.method == "POST" and request.POST.get("action") == "cancel":
@@ -376,6 +404,20 @@ def member_export(request, slug):
     project = _read(request, slug)
     if not rules.has_perm(access.PRIVATE, request.user, project):
         return _private_refused(request, project, "l'export des membres et de leurs coordonnées")
+    if not rules.has_perm(access.EXPORT_CONTACTS, request.user, project):
+        # The whole list of contacts leaving the portal in one file: the officers only.
+        return render(
+            request,
+            "governance/forbidden.html",
+            _context(
+                request,
+                project,
+                "Accès refusé",
+                reason="L'export des membres et de leurs coordonnées est réservé aux "
+                "coordinateurs et aux membres du bureau de la CPTS.",
+            ),
+            status=403,
+        )
     members = list(Member.objects.filter(project=project).select_related("commune"))
     if request.GET.get("format") == "csv":
         return content_response(
@@ -474,6 +516,21 @@ def instance_create(request, slug):
 
 
 @require_http_methods(["GET", "POST"])
+def instance_edit(request, slug, instance):
+    project = _write(request, slug)
+    instance = access.get_instance(project, instance)
+    return _versioned_edit(
+        request,
+        project,
+        form=InstanceEditForm(request.POST or None, instance=instance),
+        title=f"Modifier — {instance.name}",
+        back=reverse("governance:instance-detail", args=[slug, instance.slug]),
+        save=partial(services.instance_update, instance=instance, by=request.user),
+        success="L'instance est mise à jour.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
 def rules_edit(request, slug, instance):
     project = _write(request, slug)
     instance = access.get_instance(project, instance)
@@ -515,7 +572,9 @@ def mandate_create(request, slug, instance):
     form = MandateForm(request.POST or None, project=project)
     if request.method == "POST":
         if form.is_valid():
-            services.mandate_create(project=project, instance=instance, fields=form.cleaned_data)
+            services.mandate_create(
+                project=project, instance=instance, fields=form.cleaned_data, by=request.user
+            )
             messages.success(request, "Le mandat est enregistré.")
             return redirect(back)
         return _form_page(request, project, title=title, form=form, back=back, status=422)
@@ -526,16 +585,15 @@ def mandate_create(request, slug, instance):
 def mandate_edit(request, slug, number):
     project = _write(request, slug)
     mandate = access.get_mandate(project, number)
-    back = reverse("governance:instance-detail", args=[slug, mandate.body.slug])
-    title = f"Mandat — {mandate.member.display_name}"
-    form = MandateForm(request.POST or None, instance=mandate, project=project)
-    if request.method == "POST":
-        if form.is_valid():
-            services.mandate_update(mandate=mandate, fields=form.cleaned_data)
-            messages.success(request, "Le mandat est mis à jour.")
-            return redirect(back)
-        return _form_page(request, project, title=title, form=form, back=back, status=422)
-    return _form_page(request, project, title=title, form=form, back=back)
+    return _versioned_edit(
+        request,
+        project,
+        form=MandateEditForm(request.POST or None, instance=mandate, project=project),
+        title=f"Mandat — {mandate.member.display_name}",
+        back=reverse("governance:instance-detail", args=[slug, mandate.body.slug]),
+        save=partial(services.mandate_update, mandate=mandate, by=request.user),
+        success="Le mandat est mis à jour.",
+    )
 
 
 # --- Meetings -----------------------------------------------------------------------------
@@ -622,7 +680,12 @@ def meeting_attendance(request, slug, number):
     existing = {a.member_id: a for a in meeting.attendances.all()}
     by_pk = {m.pk: m for m in people}
     errors = []
+    conflict = None
+    version = meeting.version
     if request.method == "POST":
+        version = _int(request.POST.get("version"))
+        if version is None:
+            errors.append("Le formulaire est incomplet : rechargez la page.")
         entries = []
         for member in people:
             status = request.POST.get(f"status-{member.pk}", "")
@@ -636,9 +699,17 @@ def meeting_attendance(request, slug, number):
                     continue
             entries.append((member, status, holder))
         if not errors:
-            services.attendance_record(meeting=meeting, entries=entries)
-            messages.success(request, "Les présences sont enregistrées.")
-            return redirect("governance:meeting-detail", slug=slug, number=number)
+            try:
+                services.attendance_record(
+                    meeting=meeting, entries=entries, by=request.user, version=version
+                )
+            except EditConflict as error:
+                conflict = _attendance_conflict(error.current)
+                version = error.current.version
+                existing = {a.member_id: a for a in error.current.attendances.all()}
+            else:
+                messages.success(request, "Les présences sont enregistrées.")
+                return redirect("governance:meeting-detail", slug=slug, number=number)
     rows = [
         {
             "member": m,
@@ -659,10 +730,26 @@ def meeting_attendance(request, slug, number):
         people=people,
         statuses=Attendance.Status.choices,
         errors=errors,
+        conflict=conflict,
+        version=version,
     )
-    return render(
-        request, "governance/meeting_attendance.html", context, status=422 if errors else 200
-    )
+    status = 409 if conflict else 422 if errors else 200
+    return render(request, "governance/meeting_attendance.html", context, status=status)
+
+
+def _attendance_conflict(meeting: Meeting) -> dict:
+    """The conflict panel of the attendance sheet: who saved the meeting last, when, and the
+    attendance it now holds (the user's choices stay in the form)."""
+    rows = meeting.attendances.select_related("member", "proxy_holder")
+    values = [
+        (
+            row.member.display_name,
+            row.get_status_display()
+            + (f" (pouvoir à {row.proxy_holder.display_name})" if row.proxy_holder else ""),
+        )
+        for row in rows
+    ]
+    return {"by": meeting.updated_by, "at": meeting.updated_at, "values": values}
 
 
 def _int(value):
@@ -681,10 +768,26 @@ def decision_create(request, slug, number):
     title = f"Nouvelle décision — {meeting.title}"
     if request.method == "POST":
         if form.is_valid():
-            services.decision_create(meeting=meeting, fields=form.cleaned_data)
+            services.decision_create(meeting=meeting, fields=form.cleaned_data, by=request.user)
             return redirect(back)
         return _form_page(request, project, title=title, form=form, back=back, status=422)
     return _form_page(request, project, title=title, form=form, back=back)
+
+
+@require_http_methods(["GET", "POST"])
+def decision_edit(request, slug, number, decision):
+    project = _write(request, slug)
+    meeting = access.get_meeting(project, number)
+    decision = get_object_or_404(meeting.decisions, pk=decision)
+    return _versioned_edit(
+        request,
+        project,
+        form=DecisionEditForm(request.POST or None, instance=decision),
+        title=f"Modifier une décision — {meeting.title}",
+        back=reverse("governance:meeting-detail", args=[slug, number]),
+        save=partial(services.decision_update, decision=decision, by=request.user),
+        success="La décision est mise à jour.",
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -759,6 +862,21 @@ def document_upload(request, slug):
     )
 
 
+@require_http_methods(["GET", "POST"])
+def document_edit(request, slug, number):
+    project = _write(request, slug)
+    document = access.get_document(project, number)
+    return _versioned_edit(
+        request,
+        project,
+        form=DocumentEditForm(request.POST or None, instance=document),
+        title=f"Modifier — {document.title}",
+        back=reverse("governance:overview", args=[slug]),
+        save=partial(services.document_update, document=document, by=request.user),
+        success="La description du document est mise à jour.",
+    )
+
+
 @require_GET
 def document_download(request, slug, number):
     project = _read(request, slug)
@@ -784,7 +902,7 @@ def partnership_list(request, slug):
         if not can_edit:
             raise PermissionDenied("Votre rôle ne permet pas de modifier la gouvernance.")
         if form.is_valid():
-            services.partnership_create(project=project, fields=form.cleaned_data)
+            services.partnership_create(project=project, fields=form.cleaned_data, by=request.user)
             messages.success(request, "Le partenariat est enregistré.")
             return redirect("governance:partnership-list", slug=slug)
         status = 422
@@ -809,7 +927,7 @@ def indemnity_list(request, slug):
         if not can_edit:
             raise PermissionDenied("Votre rôle ne permet pas de modifier la gouvernance.")
         if form.is_valid():
-            services.indemnity_create(project=project, fields=form.cleaned_data)
+            services.indemnity_create(project=project, fields=form.cleaned_data, by=request.user)
             messages.success(request, "L'indemnité est enregistrée.")
             return redirect("governance:indemnity-list", slug=slug)
         status = 422
@@ -829,4 +947,36 @@ def indemnity_list(request, slug):
             form=form,
         ),
         status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def partnership_edit(request, slug, pk):
+    project = _write(request, slug)
+    partnership = get_object_or_404(Partnership, project=project, pk=pk)
+    return _versioned_edit(
+        request,
+        project,
+        form=PartnershipEditForm(request.POST or None, instance=partnership, project=project),
+        title=f"Modifier — {partnership.partner}",
+        back=reverse("governance:partnership-list", args=[slug]),
+        save=partial(services.partnership_update, partnership=partnership, by=request.user),
+        success="Le partenariat est mis à jour.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def indemnity_edit(request, slug, pk):
+    project = _write(request, slug)
+    indemnity = get_object_or_404(
+        Indemnity.objects.select_related("member"), project=project, pk=pk
+    )
+    return _versioned_edit(
+        request,
+        project,
+        form=IndemnityEditForm(request.POST or None, instance=indemnity, project=project),
+        title=f"Modifier une indemnité — {indemnity.member.display_name}",
+        back=reverse("governance:indemnity-list", args=[slug]),
+        save=partial(services.indemnity_update, indemnity=indemnity, by=request.user),
+        success="L'indemnité est mise à jour.",
     )

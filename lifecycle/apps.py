@@ -10,6 +10,9 @@ class LifecycleConfig(AppConfig):
     verbose_name = "Cycle de vie des projets"
 
     def ready(self):
+        # Connects the stale documents' repair to the outbox dispatch; needs the models loaded.
+        from . import documents  # noqa: F401
+
         register(Section("documents", "Documents", "lifecycle:document-list", order=85))
         register(Section("followup", "Suivi annuel", "lifecycle:followup", order=88))
         register(

@@ -46,6 +46,8 @@ def document_list(request, slug):
         for d in project.documents.select_related("deposit", "requested_by")[:20]
         if _visible(request.user, project, d)
     ]
+    for document in recent:
+        document.stuck = documents.is_stuck(document)
     return render(
         request,
         "lifecycle/documents.html",
@@ -90,7 +92,42 @@ def document_detail(request, slug, pk):
     template = "lifecycle/document_detail.html"
     if request.htmx:
         template += "#status"
-    return render(request, template, {"project": project, "document": document})
+    return render(
+        request,
+        template,
+        {
+            "project": project,
+            "document": document,
+            "stuck": documents.is_stuck(document),
+            "may_retry": documents.may_retry(document)
+            and _may_ask(request.user, project, document),
+            "stale_message": documents.STALE_MESSAGE,
+        },
+    )
+
+
+def _may_ask(user, project, document) -> bool:
+    """Whoever may ask for this document may relaunch it."""
+    if document.kind == Document.Kind.ANNUAL_DIALOGUE:  # asked from the follow-up pages
+        return access.access_for(user, project).any
+    return document.kind in _kinds_for(user, project)
+
+
+@require_POST
+def document_retry(request, slug, pk):
+    """Relaunch ("Relancer") a failed or stuck document: it is asked again."""
+    project = access.get_project_for_user(request.user, slug)
+    document = get_object_or_404(Document, project=project, pk=pk)
+    if not _visible(request.user, project, document):
+        raise Http404("Document introuvable.")
+    if not _may_ask(request.user, project, document):
+        raise PermissionDenied("Vous ne pouvez pas demander ce document.")
+    if not documents.may_retry(document):
+        messages.info(request, "Ce document n'est pas en échec : rien à relancer.")
+        return redirect("lifecycle:document-detail", slug, document.pk)
+    fresh = documents.document_retry(document=document, by=request.user)
+    messages.success(request, "La production du document est relancée.")
+    return redirect("lifecycle:document-detail", slug, fresh.pk)
 
 
 @require_GET

@@ -5,15 +5,17 @@ the data has not changed serves the same file. The projet de santé deposited wi
 kept unchanged, with its hash, whatever is edited afterwards.
 """
 
+import datetime as dt
 import hashlib
 
 from celery import shared_task
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from cpts_portal.lib import pdf
+from cpts_portal.lib import outbox, pdf
 from projects.models import Document, Project
 
 from . import document_data
@@ -51,8 +53,33 @@ def _hash(html: str) -> str:
     return hashlib.sha256(html.encode()).hexdigest()
 
 
+WAITING = (Document.Status.PENDING, Document.Status.RUNNING)
+STALE_MESSAGE = (
+    "La génération n'a pas abouti dans le délai prévu (service de production des PDF "
+    "indisponible ou interrompu). Relancez-la."
+)
+
+
+def stale_before():
+    """Documents asked before this moment and still waiting or rendering are stuck."""
+    return timezone.now() - dt.timedelta(minutes=settings.DOCUMENT_STALE_MINUTES)
+
+
+def is_stuck(document: Document) -> bool:
+    """Waiting or rendering for longer than the limit: shown as failed, with "Relancer"."""
+    return document.status in WAITING and document.requested_at < stale_before()
+
+
+def may_retry(document: Document) -> bool:
+    return document.deposit_id is None and (
+        document.status == Document.Status.FAILED or is_stuck(document)
+    )
+
+
 def document_request(*, project: Project, kind: str, by, params: dict | None = None) -> Document:
-    """The document of the current data: an existing one, or a new render queued."""
+    """The document of the current data: an existing one, or a new render queued (through the
+    outbox: written with the document, sent when the broker answers). Never a failed or stuck
+    one."""
     params = params or {}
     content_hash = _hash(render_html(project, kind, params))
     existing = (
@@ -60,20 +87,51 @@ def document_request(*, project: Project, kind: str, by, params: dict | None = N
             project=project, kind=kind, params=params, content_hash=content_hash
         )
         .exclude(status=Document.Status.FAILED)
+        .exclude(status__in=WAITING, requested_at__lt=stale_before())
         .order_by("-requested_at")
         .first()
     )
     if existing is not None:
         return existing
-    document = Document.objects.create(
-        project=project, kind=kind, params=params, content_hash=content_hash, requested_by=by
-    )
-    transaction.on_commit(lambda: render_document_task.delay(document_id=document.pk))
+    with transaction.atomic():
+        document = Document.objects.create(
+            project=project, kind=kind, params=params, content_hash=content_hash, requested_by=by
+        )
+        outbox.enqueue(render_document_task, document_id=document.pk)
     return document
 
 
+@transaction.atomic
+def document_retry(*, document: Document, by) -> Document:
+    """Relaunch ("Relancer"): the failed or stuck document is given up (marked failed) and
+    asked again."""
+    stuck = Document.objects.select_for_update().get(pk=document.pk)
+    if stuck.status in WAITING:
+        stuck.status = Document.Status.FAILED
+        stuck.error = STALE_MESSAGE
+        stuck.finished_at = timezone.now()
+        stuck.save(update_fields=["status", "error", "finished_at"])
+    return document_request(project=stuck.project, kind=stuck.kind, by=by, params=stuck.params)
+
+
+def fail_stale_documents(**kwargs) -> int:
+    """At each outbox dispatch: documents stuck past the limit are marked failed, with the
+    reason in French; the user relaunches them. (A killed worker's render comes back before
+    the limit: the broker redelivers it after its visibility timeout.)"""
+    return Document.objects.filter(status__in=WAITING, requested_at__lt=stale_before()).update(
+        status=Document.Status.FAILED, error=STALE_MESSAGE, finished_at=timezone.now()
+    )
+
+
+# Each outbox dispatch (beat, the command `dispatch_outbox`) also repairs the stuck documents.
+outbox.dispatching.connect(fail_stale_documents, dispatch_uid="lifecycle.fail_stale_documents")
+
+
 def document_render(*, document: Document) -> Document:
-    """Render the document now (called by the task); a failure is recorded with its reason."""
+    """Render the document now (called by the task); a failure is recorded with its reason.
+    A document already rendered is left as it is (a task delivered twice)."""
+    if document.status == Document.Status.DONE:
+        return document
     Document.objects.filter(pk=document.pk).update(status=Document.Status.RUNNING)
     try:
         html = render_html(document.project, document.kind, document.params)
@@ -89,6 +147,7 @@ def document_render(*, document: Document) -> Document:
     document.file_hash = hashlib.sha256(content).hexdigest()
     document.pages = pages
     document.status = Document.Status.DONE
+    document.error = ""  # a late success (after a redelivery) replaces a time-out
     document.finished_at = timezone.now()
     document.save()
     return document
@@ -115,6 +174,9 @@ def document_freeze_for_deposit(*, project: Project, deposit, by) -> Document:
 
 
 @shared_task(name="lifecycle.render_document")
-def render_document_task(*, document_id: int, **kwargs) -> int:
+def render_document_task(*, document_id: int, outbox_id: int | None = None, **kwargs) -> int:
+    """Idempotent: a document already rendered is not rendered again."""
     document = Document.objects.select_related("project__organisation").get(pk=document_id)
-    return document_render(document=document).pk
+    document = document_render(document=document)
+    outbox.mark_delivered(outbox_id)
+    return document.pk

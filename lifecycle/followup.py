@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation
+from cpts_portal.lib import outbox
 from cpts_portal.lib.dates import add_months
 from cpts_portal.lib.numbers import euros
 from cpts_portal.lib.versioning import save_versioned, upsert_versioned
@@ -287,7 +288,7 @@ def _event(project: Project, action: str, label: str, by, comment: str = "") -> 
         comment=comment,
     )
 
-    transaction.on_commit(lambda: notify_event_task.delay(event_id=event.pk))
+    outbox.enqueue(notify_event_task, event_id=event.pk)
 
 
 def _locked_message(dialogue: AnnualDialogue) -> str:

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 
 from accounts.models import Membership, Organisation
+from cpts_portal.lib import outbox
 from projects.models import ProjectEvent
 
 # Events the CPTS does towards the review bodies; the others go to the CPTS.
@@ -83,6 +84,11 @@ def send_event_email(event: ProjectEvent, *, base_url: str = "") -> int:
 
 
 @shared_task(name="lifecycle.notify_event")
-def notify_event_task(*, event_id: int, **kwargs) -> int:
+def notify_event_task(*, event_id: int, outbox_id: int | None = None, **kwargs) -> int:
+    """The e-mail of an event, once: a message redelivered after it was sent is skipped."""
+    if outbox.already_delivered(outbox_id):
+        return 0
     event = ProjectEvent.objects.select_related("project", "actor").get(pk=event_id)
-    return send_event_email(event, base_url=settings.PORTAL_URL)
+    sent = send_event_email(event, base_url=settings.PORTAL_URL)
+    outbox.mark_delivered(outbox_id)
+    return sent

@@ -5,6 +5,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from cpts_portal.lib import outbox
 from projects.deadlines import opposition_deadline
 from projects.models import Project, ProjectEvent, State
 
@@ -37,6 +38,6 @@ def send_due_reminders(*, today: dt.date | None = None) -> int:
                 },
             )
             if created:
-                transaction.on_commit(lambda e=event: notify_event_task.delay(event_id=e.pk))
+                outbox.enqueue(notify_event_task, event_id=event.pk)
                 sent += 1
     return sent

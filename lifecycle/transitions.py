@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation
+from cpts_portal.lib import outbox
 from cpts_portal.lib.numbering import next_number
 from diagnostics import checks as diagnostics_checks
 from funding import checks as funding_checks
@@ -525,7 +526,7 @@ def _record(project: Project, transition: Transition, by, comment: str) -> Proje
         public=transition.public,
     )
 
-    transaction.on_commit(lambda: notify_event_task.delay(event_id=event.pk))
+    outbox.enqueue(notify_event_task, event_id=event.pk)
     return event
 
 

@@ -43,6 +43,11 @@ urlpatterns = [
         name="document-detail",
     ),
     path(
+        "projets/<slug:slug>/documents/<int:pk>/relancer/",
+        document_views.document_retry,
+        name="document-retry",
+    ),
+    path(
         "projets/<slug:slug>/documents/<int:pk>/telecharger/",
         document_views.document_download,
         name="document-download",

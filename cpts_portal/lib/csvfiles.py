@@ -2,7 +2,8 @@
 
 Accepted: `;`, `,` or tab as separator (the most frequent one in the first line; `;` when
 there is none); UTF-8 with or without BOM, else Windows-1252, else Latin-1 (which reads any
-byte). A binary file (a workbook saved as is, a PDF, UTF-16) is refused with a French message.
+byte). A binary file (a workbook saved as is, a PDF, UTF-16) is refused with a French message,
+and so is a NUL byte anywhere else (no database text holds one), naming its line.
 Each app checks the rows itself.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -72,4 +74,12 @@ def read_csv(data: bytes) -> CsvText:
     if b"\x00" in data[:SNIFFED_BYTES]:
         raise CsvFileError(NOT_A_CSV)
     text, encoding = decode(data)
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = len(re.findall(r"\r\n|\r|\n", text[:nul])) + 1
+        raise CsvFileError(
+            f"Ligne {line} : le fichier contient un caractère nul (octet 0), qu'aucune donnée "
+            "ne peut garder. Corrigez la ligne, ou enregistrez de nouveau le fichier en CSV "
+            "depuis votre tableur."
+        )
     return CsvText(text=text, encoding=encoding, delimiter=sniff_delimiter(text))

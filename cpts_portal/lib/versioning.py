@@ -280,6 +280,10 @@ def conflict_context(form: forms.BaseForm, current: Versioned) -> dict:
         value = getattr(current, name)
         if hasattr(value, "all"):
             value = ", ".join(str(v) for v in value.all())
+        elif getattr(current, f"get_{name}_display", None) is not None:
+            value = getattr(current, f"get_{name}_display")()  # a choice's label, in French
+        elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            value = date_format(value, "SHORT_DATE_FORMAT")
         values.append((field.label or name, _display(value)))
     return {"by": current.updated_by, "at": current.updated_at, "values": values}
 

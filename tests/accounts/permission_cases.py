@@ -75,4 +75,10 @@ CASES = {
     "accounts:profile": [({}, expect(anonymous=302, default=200))],
     "accounts:password-change": [({}, expect(anonymous=302, default=200))],
     "accounts:invitation-accept": [({"token": "inconnu"}, expect(default=404))],
+    # ProConnect is off in the tests (no PROCONNECT_* variables): its pages do not exist. With
+    # it on, see tests/accounts/test_proconnect.py and tests/e2e/test_proconnect.py.
+    "accounts:proconnect-login": [({}, expect(default=404))],
+    "accounts:proconnect-callback": [({}, expect(default=404))],
+    # The provider's return after its logout: back to the login page, for everyone.
+    "accounts:proconnect-logout-return": [({}, expect(default=302))],
 }

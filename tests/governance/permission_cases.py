@@ -2,9 +2,11 @@
 
 Coordinators and bureau members write; the CPTS's other people, reviewers in scope and
 analysts read; members' contact details and indemnities stay inside the CPTS (403 for
-reviewers and analysts); other CPTS and reviewers out of scope get 404.
+reviewers and analysts) and only coordinators and bureau members export them; other CPTS and
+reviewers out of scope get 404.
 """
 
+from governance.models import Deliberation, Indemnity, Partnership
 from tests.permissions import CPTS_ONLY, PROJECT_READ, expect
 
 GOVERNANCE_WRITE = expect(
@@ -31,6 +33,22 @@ UZEGE_READ = expect(
 
 S = {"slug": "pic-saint-loup"}
 
+
+def pic_partnership(demo):
+    partnership = Partnership.objects.filter(project__slug=S["slug"]).order_by("pk").first()
+    return {**S, "pk": partnership.pk}
+
+
+def pic_indemnity(demo):
+    indemnity = Indemnity.objects.filter(project__slug=S["slug"]).order_by("pk").first()
+    return {**S, "pk": indemnity.pk}
+
+
+def pic_decision(demo):
+    decision = Deliberation.objects.filter(meeting__project__slug=S["slug"], meeting__number=3)
+    return {**S, "number": 3, "decision": decision.order_by("pk").first().pk}
+
+
 CASES = {
     "governance:overview": [(S, PROJECT_READ)],
     "governance:association-edit": [(S, GOVERNANCE_WRITE)],
@@ -42,7 +60,8 @@ CASES = {
     "governance:member-create": [(S, GOVERNANCE_WRITE)],
     "governance:member-import": [(S, GOVERNANCE_WRITE)],
     "governance:member-template": [(S, GOVERNANCE_WRITE)],
-    "governance:member-export": [(S, CPTS_ONLY)],
+    # The export of every member's contacts: coordinators and bureau members only.
+    "governance:member-export": [(S, GOVERNANCE_WRITE)],
     "governance:member-edit": [
         ({**S, "number": 1}, GOVERNANCE_WRITE),
         (
@@ -58,6 +77,7 @@ CASES = {
             ),
         ),
     ],
+    "governance:member-history": [({**S, "number": 1}, CPTS_ONLY)],
     "governance:bureau": [(S, PROJECT_READ)],
     "governance:instance-create": [(S, GOVERNANCE_WRITE)],
     "governance:instance-detail": [
@@ -65,6 +85,7 @@ CASES = {
         ({**S, "instance": "conseil-administration"}, PROJECT_READ),
         ({**S, "instance": "assemblee-generale"}, PROJECT_READ),
     ],
+    "governance:instance-edit": [({**S, "instance": "bureau"}, GOVERNANCE_WRITE)],
     "governance:rules-edit": [({**S, "instance": "bureau"}, GOVERNANCE_WRITE)],
     "governance:rules-history": [({**S, "instance": "bureau"}, PROJECT_READ)],
     "governance:mandate-create": [({**S, "instance": "bureau"}, GOVERNANCE_WRITE)],
@@ -80,6 +101,7 @@ CASES = {
     "governance:meeting-edit": [({**S, "number": 4}, GOVERNANCE_WRITE)],
     "governance:meeting-attendance": [({**S, "number": 3}, GOVERNANCE_WRITE)],
     "governance:decision-create": [({**S, "number": 3}, GOVERNANCE_WRITE)],
+    "governance:decision-edit": [(pic_decision, GOVERNANCE_WRITE)],
     "governance:minutes-edit": [({**S, "number": 3}, GOVERNANCE_WRITE)],
     "governance:minutes-history": [({**S, "number": 3}, PROJECT_READ)],
     "governance:document-upload": [(S, GOVERNANCE_WRITE)],
@@ -91,6 +113,23 @@ CASES = {
         ({"slug": "uzege-pont-du-gard", "number": 3}, NOT_FOUND),
         ({**S, "number": 999}, NOT_FOUND),
     ],
+    "governance:document-edit": [({**S, "number": 1}, GOVERNANCE_WRITE)],
     "governance:partnership-list": [(S, PROJECT_READ)],
+    "governance:partnership-edit": [
+        (pic_partnership, GOVERNANCE_WRITE),
+        (
+            {**S, "pk": 999999},
+            expect(
+                anonymous=302,
+                coordinator=404,
+                bureau=404,
+                other_cpts=404,
+                reviewer_out_of_scope=404,
+                decider_out_of_scope=404,
+                default=403,
+            ),
+        ),
+    ],
     "governance:indemnity-list": [(S, CPTS_ONLY)],
+    "governance:indemnity-edit": [(pic_indemnity, GOVERNANCE_WRITE)],
 }

@@ -194,6 +194,7 @@ def test_attendance_form_records_presence_and_proxies(demo, login):
     data = {f"status-{m.pk}": "PRESENT" for m in bureau[:3]}
     data[f"status-{bureau[3].pk}"] = "REPRESENTED"
     data[f"holder-{bureau[3].pk}"] = str(bureau[0].pk)
+    data["version"] = meeting.version
     client = login(demo["users"]["claire.martin"])
 
     response = client.post(reverse("governance:meeting-attendance", args=[PIC, 4]), data)
@@ -250,10 +251,23 @@ def test_reviewers_read_members_without_their_contact_details(demo, login):
     assert "réservées aux membres de la CPTS" in export.content.decode()
 
 
-def test_cpts_members_see_contact_details_and_export_them(demo, login):
+def test_cpts_members_see_contact_details_but_only_officers_export_them(demo, login):
     client = login(demo["users"]["karim.benali"])
-
     members = client.get(reverse("governance:member-list", args=[PIC])).content.decode()
+    assert "julien.roux@exemple-sante.fr" in members
+    assert "Exporter (CSV)" not in members
+    for user in ("karim.benali", "julien.roux"):  # a member, a pilot
+        client = login(demo["users"][user])
+        for export_format in ("csv", "xlsx"):
+            refused = client.get(
+                reverse("governance:member-export", args=[PIC]), {"format": export_format}
+            )
+            assert refused.status_code == 403
+            assert "réservé aux coordinateurs et aux membres du bureau" in refused.content.decode()
+
+    client = login(demo["users"]["sophie.garnier"])  # a bureau member
+    members = client.get(reverse("governance:member-list", args=[PIC])).content.decode()
+    assert "Exporter (CSV)" in members
     csv_export = client.get(reverse("governance:member-export", args=[PIC]), {"format": "csv"})
     xlsx_export = client.get(reverse("governance:member-export", args=[PIC]))
 

@@ -81,6 +81,14 @@ CASES.update(
             (working_document, {**CPTS_ONLY, **{k: 404 for k, v in CPTS_ONLY.items() if v == 403}}),
         ],
         "lifecycle:document-download": [(ready_document, PROJECT_READ)],
+        "lifecycle:document-retry": [
+            # A document still in production: nothing to relaunch, back to its page.
+            (
+                intention_document,
+                {role: 302 if status == 200 else status for role, status in PROJECT_READ.items()},
+                {"method": "post"},
+            )
+        ],
     }
 )
 

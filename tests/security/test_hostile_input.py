@@ -277,6 +277,34 @@ class Case:
         return f"{self.url}{'-' + self.label if self.label else ''}"
 
 
+def _pic_decision(demo):
+    from governance.models import Deliberation
+
+    decision = Deliberation.objects.filter(meeting__project__slug=PIC, meeting__number=3)
+    return {**MEETING_3, "decision": decision.order_by("pk").first().pk}
+
+
+def _pic_partnership(demo):
+    from governance.models import Partnership
+
+    return {"slug": PIC, "pk": Partnership.objects.filter(project__slug=PIC).first().pk}
+
+
+def _pic_indemnity(demo):
+    from governance.models import Indemnity
+
+    return {"slug": PIC, "pk": Indemnity.objects.filter(project__slug=PIC).first().pk}
+
+
+def _pic_failed_document(demo):
+    from projects.models import Document
+
+    document, _ = Document.objects.get_or_create(
+        project=demo["projects"][PIC], kind="INTENTION_LETTER", content_hash="x", status="FAILED"
+    )
+    return {"slug": PIC, "pk": document.pk}
+
+
 def _invitation(demo):
     from accounts.models import Invitation, Membership
 
@@ -451,6 +479,12 @@ CASES: list[Case] = [
         page="lifecycle:dialogue",
     ),
     Case("lifecycle:document-create", "claire.martin", P, page="lifecycle:document-list"),
+    Case(
+        "lifecycle:document-retry",
+        "claire.martin",
+        _pic_failed_document,
+        page="lifecycle:document-detail",
+    ),
     # --- diagnostics ---
     Case(
         "diagnostics:territory-change",
@@ -686,6 +720,45 @@ CASES: list[Case] = [
         "claire.martin",
         P,
         shows=((GOV + "indemnity-list", P),),
+    ),
+    Case(
+        GOV + "instance-edit",
+        "claire.martin",
+        {"slug": PIC, "instance": "bureau"},
+        shows=((GOV + "instance-detail", {"slug": PIC, "instance": "bureau"}),),
+        viewer="isabelle.moreau",
+        script_fields=("name", "role"),
+    ),
+    Case(
+        GOV + "decision-edit",
+        "claire.martin",
+        _pic_decision,
+        shows=((GOV + "meeting-detail", MEETING_3),),
+        viewer="isabelle.moreau",
+        script_fields=("text",),
+    ),
+    Case(
+        GOV + "document-edit",
+        "claire.martin",
+        {"slug": PIC, "number": 1},
+        shows=((GOV + "overview", P),),
+        viewer="isabelle.moreau",
+        script_fields=("title", "version_label"),
+    ),
+    Case(
+        GOV + "partnership-edit",
+        "claire.martin",
+        _pic_partnership,
+        shows=((GOV + "partnership-list", P),),
+        viewer="isabelle.moreau",
+        script_fields=("partner", "purpose"),
+    ),
+    Case(
+        GOV + "indemnity-edit",
+        "claire.martin",
+        _pic_indemnity,
+        shows=((GOV + "indemnity-list", P),),
+        script_fields=("purpose",),
     ),
     # --- funding ---
     # Lodève has no budget yet: its coordinator creates it.
@@ -1251,3 +1324,147 @@ def test_a_members_csv_with_a_field_over_the_csv_limit_is_refused_in_french(demo
 
     assert response.status_code == 422
     assert "le fichier CSV est mal formé" in response.content.decode()
+
+
+# --- CSV imports confirmed, and formset counts ---------------------------------------------
+
+# A row each import accepts; the fuzz puts one hostile value in one of its cells, after enough
+# good rows for the hostile one to lie past the bytes a CSV reader sniffs.
+VALID_CSV_ROWS = {
+    CSV_MEMBERS: (
+        "Dupont",
+        "Anne",
+        "infirmière",
+        "anne@exemple.fr",
+        "actif",
+        "01/01/2026",
+        "34276",
+    ),
+    CSV_INDICATORS: ("Part des 75 ans", "11,2", "%", "2021", "INSEE", "indicateur"),
+}
+CSV_HOSTILE_CELLS = [
+    "\x00",
+    "Du\x00pont",
+    "9" * 12,
+    "-" + "9" * 40,
+    "1e15",
+    "99999999999,99999",
+    "NaN",
+    "Infinity",
+    "A" * 5_000,
+    '=HYPERLINK("https://evil.example/")',
+    "+33 6 12 34 56 78",
+    "'=1+1",
+    "\r",
+    "2026-02-30",
+    "32767",
+    "99999",
+]
+CSV_CASES = [case for case in CASES if case.csv and case.then]
+
+
+@st.composite
+def confirmable_csv(draw, header: tuple) -> bytes:
+    good = VALID_CSV_ROWS[header]
+    padding = draw(st.sampled_from([0, 1, 60]))
+    cells = list(good)
+    cells[draw(st.integers(0, len(cells) - 1))] = draw(
+        st.sampled_from(CSV_HOSTILE_CELLS) | hostile_text
+    )
+    lines = [";".join(header)]
+    lines += [";".join(good).replace("Dupont", f"Dupont{i}") for i in range(padding)]
+    lines.append(";".join(cell.replace(";", ",").replace("\n", " ") for cell in cells))
+    return "\n".join(lines).encode(
+        draw(st.sampled_from(["utf-8", "utf-8-sig", "cp1252"])), "replace"
+    )
+
+
+def _csv_with(header: tuple, padding: int, column: int, value: str) -> bytes:
+    good = VALID_CSV_ROWS[header]
+    cells = [value if index == column else cell for index, cell in enumerate(good)]
+    lines = [";".join(header)] + [
+        ";".join(good).replace("Dupont", f"Dupont{i}") for i in range(padding)
+    ]
+    return "\n".join([*lines, ";".join(cells)]).encode()
+
+
+def test_every_csv_import_is_fuzzed_up_to_its_confirmation():
+    assert {case.url for case in CSV_CASES} == {
+        "diagnostics:indicator-import",
+        "governance:member-import",
+    }
+    assert all(case.csv in VALID_CSV_ROWS for case in CSV_CASES)
+
+
+@pytest.mark.parametrize("case", CSV_CASES, ids=[case.id for case in CSV_CASES])
+def test_a_hostile_csv_previewed_then_confirmed_never_breaks(demo, case):
+    """A file whose rows pass or nearly pass the preview, then the confirmation: what the
+    preview accepts, the confirmation stores (never a 500)."""
+    url, forms = _form_of(case, demo)
+    poster = demo["users"][case.user]
+    client = Client()
+    confirmed = []
+
+    @HYPOTHESIS
+    @given(content=confirmable_csv(case.csv))
+    @example(content="\n".join([";".join(case.csv), ";".join(VALID_CSV_ROWS[case.csv])]).encode())
+    @example(content=_csv_with(case.csv, 60, 0, "Du\x00pont"))  # a NUL past the sniffed bytes
+    @example(content=_csv_with(case.csv, 0, 1, "-" + "9" * 13))  # a number the database refuses
+    def post_then_confirm(content):
+        with transaction.atomic():
+            _login(client, poster)
+            data = {name: values for name, values in forms[0].defaults().items() if values}
+            data["file"] = SimpleUploadedFile("import.csv", content)
+            response = client.post(url, data)
+            check_answer(response, f"POST {url}")
+            followed = case.then(client, response)
+            if followed is not None:
+                check_answer(followed, f"POST {url} (confirmation)")
+                confirmed.append(followed.status_code)
+            transaction.set_rollback(True)
+
+    post_then_confirm()
+    assert confirmed, "no example reached the confirmation"
+
+
+FORMSET_CASES = [case for case in CASES if case.url == "diagnostics:section-edit"]
+FORM_BODY = "application/x-www-form-urlencoded"
+HOSTILE_COUNTS = st.one_of(
+    st.sampled_from(["99999999", "9" * 40, "-1", "-99999999", "abc", "", "1e9", "2.5", "٣"]),
+    st.integers().map(str),
+    st.text(max_size=8),
+)
+
+
+@pytest.mark.parametrize("case", FORMSET_CASES, ids=[case.id for case in FORMSET_CASES])
+def test_a_hostile_formset_count_never_breaks_nor_builds_the_forms(demo, case):
+    from diagnostics.forms import IndicatorFormSet, NeedFormSet
+
+    url, forms = _form_of(case, demo)
+    client = Client()
+    prefix = "need" if case.label == "besoins" else "ind"
+    limit = {"need": NeedFormSet.max_num, "ind": IndicatorFormSet.max_num}[prefix]
+
+    @HYPOTHESIS
+    @given(total=HOSTILE_COUNTS, initial=HOSTILE_COUNTS)
+    @example(total="99999999", initial="0")
+    @example(total="-5", initial="0")
+    @example(total="abc", initial="abc")
+    def post_counts(total, initial):
+        with transaction.atomic():
+            _login(client, demo["users"][case.user])
+            pairs = [
+                (name, value)
+                for name, values in forms[0].defaults().items()
+                for value in values
+                if name not in (f"{prefix}-TOTAL_FORMS", f"{prefix}-INITIAL_FORMS")
+            ]
+            pairs += [(f"{prefix}-TOTAL_FORMS", total), (f"{prefix}-INITIAL_FORMS", initial)]
+            response = client.post(url, urllib.parse.urlencode(pairs), content_type=FORM_BODY)
+            check_answer(response, f"POST {url} TOTAL_FORMS={total!r}")
+            formset = (response.context or {}).get("needs" if prefix == "need" else "indicators")
+            if formset is not None:
+                assert len(formset.forms) <= limit + formset.extra
+            transaction.set_rollback(True)
+
+    post_counts()

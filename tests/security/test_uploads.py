@@ -1,10 +1,15 @@
 """The evidence of an indicator's yearly result is checked by its content, like every upload
 (the governance documents and the grants' documents have their own tests)."""
 
+import io
+import zipfile
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from cpts_portal.lib.uploads import check_upload
 from demo.funding import DEMO_PDF
 from missions.models import IndicatorResult
 
@@ -62,3 +67,70 @@ def test_a_pdf_evidence_is_kept_and_served_with_its_checked_type(demo, login):
     assert download["Content-Type"] == "application/pdf"
     assert b"".join(download.streaming_content) == DEMO_PDF
     download.close()
+
+
+# --- Archives (ODT, DOCX): checked from their central directory, never inflated ---------
+
+ODT_MIME = "application/vnd.oasis.opendocument.text"
+
+
+def _archive(entries: dict, *, compression=zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=compression, compresslevel=9) as archive:
+        archive.writestr("mimetype", ODT_MIME, compress_type=zipfile.ZIP_STORED)
+        for name, content in entries.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def _zip_bomb() -> bytes:
+    """An ODT of a few KB whose content.xml declares 60 MB (of zeros)."""
+    return _archive({"content.xml": b"\x00" * (60 * 1024 * 1024)})
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (_archive({"content.xml": b"0" * (5 * 1024 * 1024)}), "taux de compression"),
+        (_archive({f"Pictures/{i}.xml": b"<x/>" for i in range(1001)}), "1\u202f000 fichiers"),
+        (_archive({"content.xml": b"<x/>", "Objects/inner.zip": b"PK\x03\x04"}), "archive"),
+    ],
+    ids=["ratio", "entries", "nested"],
+)
+def test_an_archive_past_the_limits_is_refused_before_it_is_read(content, message):
+    with pytest.raises(ValidationError) as error:
+        check_upload(SimpleUploadedFile("statuts.odt", content))
+
+    assert message in error.value.messages[0]
+
+
+def test_a_real_odt_passes_the_archive_limits():
+    xml = "<office:document-content>Statuts</office:document-content>"
+    content = _archive({"content.xml": xml})
+
+    assert check_upload(SimpleUploadedFile("statuts.odt", content)).extension == ".odt"
+
+
+@pytest.mark.django_db
+def test_a_zip_bomb_uploaded_as_a_governance_document_is_refused_in_french(demo, login):
+    from governance.models import GovernanceDocument
+
+    bomb = _zip_bomb()
+    assert len(bomb) < 200 * 1024  # small on the wire…
+    client = login(demo["users"]["sophie.garnier"])
+    before = GovernanceDocument.objects.count()
+
+    response = client.post(
+        reverse("governance:document-upload", args=[PIC]),
+        {
+            "kind": "STATUTS",
+            "title": "Statuts piégés",
+            "version_label": "v2",
+            "upload": SimpleUploadedFile("statuts.odt", bomb),
+        },
+    )
+
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "décompressé" in body and "50 Mo" in body  # …60 MB once inflated
+    assert GovernanceDocument.objects.count() == before
