@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .forms import AdminLoginForm
+from .forms import AdminLoginForm, AdminUserAddForm, AdminUserChangeForm
 from .models import ExternalLogin, Membership, Organisation, User
 
 # The admin's login page refuses passwords to accounts restricted to ProConnect, as the portal's.
@@ -16,6 +16,8 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    add_form = AdminUserAddForm
+    form = AdminUserChangeForm
     ordering = ["email"]
     list_display = [
         "email",

@@ -1,10 +1,16 @@
 from django import forms
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import (
+    AdminUserCreationForm,
+    AuthenticationForm,
+    PasswordResetForm,
+    UserChangeForm,
+)
 from django.core.validators import MaxLengthValidator
 
-from .models import User, allowed_roles
+from .models import User, allowed_roles, normalise_email
 
 PROCONNECT_ONLY = (
     "Ce compte se connecte avec ProConnect, pas avec un mot de passe : utilisez le bouton "
@@ -12,9 +18,27 @@ PROCONNECT_ONLY = (
 )
 
 
+def lockout_username(request, credentials=None) -> str:
+    """django-axes' key for a login attempt (settings.AXES_USERNAME_CALLABLE): the address
+    normalised, so that no case variant or space gets fresh guesses on a locked account."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    if credentials:
+        username = credentials.get(field)
+    else:
+        username = getattr(request, "data", None) or getattr(request, "POST", {})
+        username = username.get(field) if hasattr(username, "get") else None
+    return normalise_email(username)
+
+
 class PasswordLoginAllowedMixin:
     """An account restricted to ProConnect never logs in with a password (checked once the
-    password is known to be right, so that the message reveals nothing to a stranger)."""
+    password is known to be right, so that the message reveals nothing to a stranger).
+
+    The address typed is normalised before authenticate() and django-axes see it: every case
+    variant is the one account and counts against its one lockout."""
+
+    def clean_username(self):
+        return normalise_email(self.cleaned_data.get("username"))
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
@@ -67,6 +91,9 @@ class InvitationForm(forms.Form):
         if organisation.is_cpts:
             del self.fields["is_manager"]
 
+    def clean_email(self):
+        return normalise_email(self.cleaned_data["email"])
+
 
 class MembershipForm(forms.Form):
     role = forms.ChoiceField(label="Rôle")
@@ -111,6 +138,34 @@ class RegisterForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class AdminEmailMixin:
+    """The admin's user forms store the address lower-case and trimmed, and refuse one that
+    another account holds in another case."""
+
+    def clean_email(self):
+        email = normalise_email(self.cleaned_data.get("email"))
+        others = User.objects.filter(email__iexact=email)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if email and others.exists():
+            raise forms.ValidationError("Un compte existe déjà pour cette adresse e-mail.")
+        return email
+
+
+class AdminUserAddForm(AdminEmailMixin, AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ["email"]
+        field_classes = {}
+
+
+class AdminUserChangeForm(AdminEmailMixin, UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+        field_classes = {}
 
 
 class ProfileForm(forms.ModelForm):

@@ -1,16 +1,36 @@
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.functional import cached_property
+
+
+def normalise_email(email) -> str:
+    """An e-mail address as the portal keys it: trimmed, lower-case (anything but a string
+    gives ""). Every entry goes through it: login (and the lockout's key), sign-up,
+    invitations, the admin, ProConnect; two spellings of one address are one account."""
+    return email.strip().lower() if isinstance(email, str) else ""
+
+
+def mask_email(email: str) -> str:
+    """An address shown to someone who may not own it: j***@exemple.fr."""
+    local, _, domain = normalise_email(email).partition("@")
+    return f"{local[:1]}***@{domain}" if domain else "***"
 
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
+    @classmethod
+    def normalize_email(cls, email):
+        # AbstractUser.clean() and Django's own forms call this: the portal's rule, not just a
+        # lower-case domain.
+        return normalise_email(email)
+
     def _create_user(self, email, password, **extra_fields):
-        if not email:
+        if not normalise_email(email):
             raise ValueError("L'adresse e-mail est obligatoire.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user = self.model(email=normalise_email(email), **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -26,7 +46,7 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        return self.get(email__iexact=normalise_email(username))
 
 
 class User(AbstractUser):
@@ -63,9 +83,26 @@ class User(AbstractUser):
     class Meta:
         ordering = ["last_name", "first_name", "email"]
         verbose_name = "utilisateur"
+        constraints = [
+            # Two spellings of one address are one account (the data migration 0004 made the
+            # existing rows lower-case).
+            models.UniqueConstraint(
+                Lower("email"),
+                name="accounts_user_email_ci_unique",
+                violation_error_message="Un compte existe déjà pour cette adresse e-mail.",
+            ),
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = normalise_email(self.email)
+
+    def save(self, *args, **kwargs):
+        self.email = normalise_email(self.email)
+        super().save(*args, **kwargs)
 
     @property
     def may_use_password(self) -> bool:
@@ -267,6 +304,14 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} → {self.organisation} ({self.get_role_display()})"
+
+    def save(self, *args, **kwargs):
+        self.email = normalise_email(self.email)
+        super().save(*args, **kwargs)
+
+    def is_for(self, user) -> bool:
+        """Whether this invitation was sent to this account's address."""
+        return bool(self.email) and normalise_email(user.email) == normalise_email(self.email)
 
     def status_at(self, now) -> str:
         if self.accepted_at:

@@ -33,7 +33,7 @@ from django.utils.crypto import constant_time_compare
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from . import services
-from .models import ExternalLogin, User
+from .models import ExternalLogin, User, normalise_email
 
 SECURITY_LOG = logging.getLogger("cpts_portal.security")
 BACKEND = "accounts.proconnect.ProConnectBackend"
@@ -240,11 +240,6 @@ def provider_metadata(config: Config) -> dict:
         raise Refusal("unavailable", f"discovery {url}: missing {sorted(missing)}")
     cache.set(key, metadata, METADATA_CACHE_SECONDS)
     return metadata
-
-
-def normalise_email(email) -> str:
-    """As the password login does: trimmed, lower-case."""
-    return email.strip().lower() if isinstance(email, str) else ""
 
 
 # --- The backend ---------------------------------------------------------------------------

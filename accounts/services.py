@@ -9,7 +9,16 @@ from django.utils import timezone
 
 from cpts_portal.lib import outbox
 
-from .models import Invitation, Membership, Organisation, TeamEvent, User, role_fits_organisation
+from .models import (
+    Invitation,
+    Membership,
+    Organisation,
+    TeamEvent,
+    User,
+    mask_email,
+    normalise_email,
+    role_fits_organisation,
+)
 from .tasks import send_invitation_email_task
 
 INVITATION_DAYS = 7
@@ -18,6 +27,19 @@ Role = Membership.Role
 
 class TeamError(Exception):
     """An action on a team that cannot be done; the message is French, for the user."""
+
+
+class InvitationForAnotherAddress(TeamError):
+    """The invitation was sent to another address than the account's: only its addressee
+    redeems it (issue 20: a reviewer made herself pilot of a CPTS she reviews)."""
+
+    def __init__(self, invitation: Invitation):
+        self.invitation = invitation
+        super().__init__(
+            f"Cette invitation a été envoyée à une autre adresse ({mask_email(invitation.email)}) "
+            "que celle de votre compte. Déconnectez-vous, puis ouvrez à nouveau le lien pour "
+            "rejoindre l'équipe avec le compte de cette adresse."
+        )
 
 
 class InvitationUnavailable(TeamError):
@@ -58,7 +80,7 @@ def invitation_create(
     by: User,
     build_url,
 ) -> Invitation:
-    email = email.strip().lower()
+    email = normalise_email(email)
     _check_role(organisation, role)
     if organisation.memberships.filter(user__email__iexact=email).exists():
         raise TeamError(f"{email} fait déjà partie de l'équipe.")
@@ -158,6 +180,8 @@ def invitation_accept(*, token: str, user: User) -> Membership:
     status = invitation.status_at(timezone.now())
     if status != Invitation.Status.PENDING:  # used or cancelled meanwhile
         raise InvitationUnavailable(status, invitation)
+    if not invitation.is_for(user):
+        raise InvitationForAnotherAddress(invitation)
     membership, _ = Membership.objects.update_or_create(
         user=user,
         organisation=invitation.organisation,
@@ -204,10 +228,11 @@ def invitation_register_with_proconnect(
     """Create the invitee's account as he accepts with ProConnect, whose verified e-mail must be
     the invited one: an account without password, that logs in with ProConnect only."""
     invitation = invitation_for_token(token)
-    invited = invitation.email.strip().lower()
-    if email.strip().lower() != invited:
+    invited = normalise_email(invitation.email)
+    if normalise_email(email) != invited:
         raise TeamError(
-            f"Cette invitation a été adressée à {invited}, mais ProConnect vous identifie comme "
+            f"Cette invitation a été adressée à {mask_email(invited)}, mais ProConnect vous "
+            f"identifie comme "
             f"{email}. Demandez une invitation à votre adresse ProConnect, ou connectez-vous "
             "à ProConnect avec le bon compte."
         )

@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from . import proconnect, services
 from .demo_listing import demo_accounts
 from .forms import LoginForm, ProfileForm, RegisterForm, ResetForm
-from .models import Invitation, User
+from .models import Invitation, User, mask_email, normalise_email
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -120,7 +120,15 @@ def invitation_accept(request, token):
             {"title": title, "text": text.format(expires=expires)},
             status=status,
         )
-    account_exists = User.objects.filter(email__iexact=invitation.email).exists()
+    if request.user.is_authenticated and not invitation.is_for(request.user):
+        # Only the account of the invited address redeems the invitation (issue 20).
+        return render(
+            request,
+            "accounts/invitation_other_address.html",
+            {"invitation": invitation, "masked_email": mask_email(invitation.email)},
+            status=403,
+        )
+    account_exists = User.objects.filter(email__iexact=normalise_email(invitation.email)).exists()
     form = None
     if request.user.is_authenticated:
         if request.method == "POST":

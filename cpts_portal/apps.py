@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+# Registers the portal's deploy checks (the placeholder secret key, cpts_portal.E001).
+from cpts_portal import checks  # noqa: F401
+
 
 class PortalConfig(AppConfig):
     name = "cpts_portal"

@@ -79,6 +79,12 @@ def _territory_context(request, project, **extra) -> dict:
     )
     page = Paginator(communes, COMMUNES_PER_PAGE).get_page(request.GET.get("page"))
     overlaps, overlap_total = project_overlaps(project)
+    # A project not yet sent to the ARS is named only to those who may open it.
+    overlap_visible = (
+        access.visible_project_ids(request.user, {row.territory.project_id for row in overlaps})
+        if overlaps
+        else set()
+    )
     changes = (
         list(
             TerritoryChange.objects.filter(territory=territory).select_related("by")[
@@ -95,6 +101,7 @@ def _territory_context(request, project, **extra) -> dict:
         "page": page,
         "overlaps": overlaps,
         "overlap_total": overlap_total,
+        "overlap_visible": overlap_visible,
         "changes": changes,
         "can_edit": rules.has_perm("diagnostics.change_territory", request.user, project),
         "can_list_overlaps": any(

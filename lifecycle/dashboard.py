@@ -104,16 +104,22 @@ def classify(items: list[Deadline], *, today: dt.date | None = None) -> list[dic
     return rows
 
 
-def feed_for(*, user, project: Project, renew: bool = False) -> CalendarFeed:
-    feed = CalendarFeed.objects.filter(user=user, project=project).first()
-    if feed is None:
-        return CalendarFeed.objects.create(
-            user=user, project=project, token=secrets.token_urlsafe(32)
-        )
-    if renew:
-        feed.token = secrets.token_urlsafe(32)
-        feed.save(update_fields=["token"])
-    return feed
+def feed_issue(*, user, project: Project) -> str:
+    """Creates the user's feed of the project, or gives it a new address (the old one stops);
+    returns the clear token, which only its SHA-256 keeps: the caller shows it once."""
+    token = secrets.token_urlsafe(32)
+    CalendarFeed.objects.update_or_create(
+        user=user, project=project, defaults={"token_hash": CalendarFeed.hash_token(token)}
+    )
+    return token
+
+
+def feed_lookup(token: str) -> CalendarFeed | None:
+    return (
+        CalendarFeed.objects.select_related("user", "project__organisation")
+        .filter(token_hash=CalendarFeed.hash_token(token))
+        .first()
+    )
 
 
 def feed_revoke(*, user, project: Project) -> None:

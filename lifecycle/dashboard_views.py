@@ -17,6 +17,8 @@ def deadlines_dashboard(request, slug):
     project = access.get_project_for_user(request.user, slug, perm="projects.view_team")
     rows = dashboard.classify(dashboard.project_deadlines(project))
     feed = CalendarFeed.objects.filter(user=request.user, project=project).first()
+    # The clear token exists only in the session, from its issue to this page's next display.
+    token = request.session.pop(_issued_token_key(project), None) if feed else None
     return render(
         request,
         "lifecycle/deadlines.html",
@@ -24,9 +26,14 @@ def deadlines_dashboard(request, slug):
             "project": project,
             "rows": rows,
             "late": sum(1 for r in rows if r["status"] == "late"),
-            "feed_url": request.build_absolute_uri(f"/calendrier/{feed.token}.ics") if feed else "",
+            "feed": feed,
+            "feed_url": request.build_absolute_uri(f"/calendrier/{token}.ics") if token else "",
         },
     )
+
+
+def _issued_token_key(project) -> str:
+    return f"calendar_feed_token:{project.pk}"
 
 
 @require_POST
@@ -37,19 +44,21 @@ def calendar_feed_manage(request, slug):
         dashboard.feed_revoke(user=request.user, project=project)
         messages.success(request, "Le lien du calendrier est révoqué : il ne fonctionne plus.")
     else:
-        dashboard.feed_for(user=request.user, project=project, renew=operation == "renew")
-        messages.success(request, "Votre lien d'abonnement au calendrier est prêt.")
+        request.session[_issued_token_key(project)] = dashboard.feed_issue(
+            user=request.user, project=project
+        )
+        messages.success(
+            request,
+            "Votre lien d'abonnement au calendrier est prêt. Copiez-le maintenant : "
+            "il ne sera plus affiché (le portail n'en garde qu'une empreinte).",
+        )
     return redirect("lifecycle:deadlines", slug)
 
 
 @login_not_required
 @require_GET
 def calendar_feed(request, token):
-    feed = (
-        CalendarFeed.objects.select_related("user", "project__organisation")
-        .filter(token=token)
-        .first()
-    )
+    feed = dashboard.feed_lookup(token)
     if feed is None or not feed.user.is_active:
         raise Http404("Calendrier introuvable.")
     # The feed follows the user's access: removed from the CPTS, the feed stops.

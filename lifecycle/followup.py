@@ -65,7 +65,9 @@ def may_prepare(grant: ProjectAccess) -> bool:
 
 
 def may_record_payment(grant: ProjectAccess) -> bool:
-    return Organisation.Kind.CPAM in grant.review_kinds or grant.admin
+    """The CPAM pays, so the CPAM records (README, "Rules decided by the portal"): an
+    administrator reads the payments and records one only as a member of that CPAM."""
+    return Organisation.Kind.CPAM in grant.review_kinds
 
 
 # --- What the pages show --------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import hashlib
 import secrets
 
 from django.db import models
@@ -346,11 +347,14 @@ class Decision(models.Model):
 
 
 class CalendarFeed(models.Model):
-    """A private iCalendar feed of a project's deadlines for one user (secret URL, revocable)."""
+    """A private iCalendar feed of a project's deadlines for one user (secret URL, revocable).
+
+    Only the SHA-256 of the URL's token is kept: the token is shown once, when it is issued
+    (README, "Security decisions")."""
 
     user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
-    token = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -360,6 +364,10 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return f"Calendrier de {self.user} — {self.project}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
 
 
 class Contract(models.Model):

@@ -7,6 +7,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import services
 from accounts.models import Invitation, Membership, TeamEvent, User
 from tests.factories import make_membership
 
@@ -110,7 +111,8 @@ def test_an_unusable_link_says_why_and_grants_nothing(
     if what == "cancelled":
         client.post(reverse("team:invitation-cancel", args=["cpts-pic-saint-loup", invitation.pk]))
     elif what == "used":
-        client.post(link)  # the coordinator himself accepts it
+        # Accepted by its addressee (only he may: issue 20).
+        Invitation.objects.filter(pk=invitation.pk).update(accepted_at=timezone.now())
     elif what == "resent":
         with django_capture_on_commit_callbacks(execute=True):
             client.post(
@@ -176,6 +178,91 @@ def test_an_existing_user_joins_with_his_account(
         "CPTS du Pic Saint-Loup",
         "Instruction",
     }
+
+
+def test_a_logged_in_account_cannot_redeem_an_invitation_sent_to_another_address(
+    demo, login, client, django_capture_on_commit_callbacks
+):
+    """Issue 20: an ARS reviewer opened a pilot's invitation and became pilot of the CPTS."""
+    login(demo["users"]["claire.martin"])
+    _invite(client, django_capture_on_commit_callbacks, email="jean.dupont@exemple.fr")
+    link = _link(mail.outbox[0])
+    client.logout()
+    reviewer = demo["users"]["isabelle.moreau"]
+    login(reviewer)
+    memberships = set(Membership.objects.values_list("pk", flat=True))
+
+    page = client.get(link)
+    posted = client.post(link)
+
+    for response in (page, posted):
+        content = response.content.decode()
+        assert response.status_code == 403
+        assert "a été envoyée à une autre adresse (j***@exemple.fr)" in content
+        assert "jean.dupont@exemple.fr" not in content
+        assert "Me déconnecter et revenir à l'invitation" in content
+        assert f'name="next" value="{link}"' in content
+    assert set(Membership.objects.values_list("pk", flat=True)) == memberships
+    assert not reviewer.memberships.filter(organisation__slug="cpts-pic-saint-loup").exists()
+    assert Invitation.objects.get().status_at(timezone.now()) == Invitation.Status.PENDING
+    # Logging out from that page comes back to the invitation, for the right account.
+    back = client.post(reverse("accounts:logout"), {"next": link})
+    assert back.status_code == 302 and back.url == link
+    assert "Créez votre compte" in client.get(link).content.decode()
+
+
+def test_the_service_refuses_an_account_of_another_address(
+    demo, login, client, django_capture_on_commit_callbacks
+):
+    login(demo["users"]["claire.martin"])
+    _invite(client, django_capture_on_commit_callbacks, email="jean.dupont@exemple.fr")
+    token = _link(mail.outbox[0]).rstrip("/").rsplit("/", 1)[1]
+
+    with pytest.raises(services.InvitationForAnotherAddress):
+        services.invitation_accept(token=token, user=demo["users"]["isabelle.moreau"])
+
+    assert not Invitation.objects.get().accepted_at
+
+
+def test_the_invited_account_accepts_whatever_the_case_of_its_address(
+    demo, login, client, django_capture_on_commit_callbacks
+):
+    reviewer = demo["users"]["isabelle.moreau"]
+    login(demo["users"]["claire.martin"])
+    _invite(client, django_capture_on_commit_callbacks, email=reviewer.email.upper(), role="PILOT")
+    link = _link(mail.outbox[0])
+    client.logout()
+    login(reviewer)
+
+    response = client.post(link)
+
+    assert response.status_code == 302
+    assert reviewer.memberships.get(organisation__slug="cpts-pic-saint-loup").role == "PILOT"
+
+
+def test_registration_creates_the_account_of_the_invited_address_only(
+    demo, login, client, django_capture_on_commit_callbacks
+):
+    login(demo["users"]["claire.martin"])
+    _invite(client, django_capture_on_commit_callbacks, email="jean.dupont@exemple.fr")
+    link = _link(mail.outbox[0])
+    client.logout()
+
+    response = client.post(
+        link,
+        {
+            "email": "autre.personne@exemple.fr",  # not a field: the address is the invitation's
+            "first_name": "Autre",
+            "last_name": "Personne",
+            "password1": "Un-mot-de-passe-solide-2026",
+            "password2": "Un-mot-de-passe-solide-2026",
+        },
+    )
+
+    assert response.status_code == 302
+    assert not User.objects.filter(email__iexact="autre.personne@exemple.fr").exists()
+    user = User.objects.get(email="jean.dupont@exemple.fr")
+    assert user.memberships.get().organisation.slug == "cpts-pic-saint-loup"
 
 
 def test_inviting_a_member_or_a_pending_address_twice_is_refused(

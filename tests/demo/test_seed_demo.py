@@ -1,10 +1,16 @@
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from accounts.models import Membership, Organisation, User
 from projects.models import Project
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _demo_mode(settings):
+    """`make run` seeds with DEMO_MODE=true (the Makefile's DEMO_ENV)."""
+    settings.DEMO_MODE = True
 
 
 def _counts():
@@ -53,3 +59,18 @@ def test_seed_demo_sets_the_given_password(referential):
     assert User.objects.get(email__startswith="claire.martin").check_password(
         "un-autre-mot-de-passe"
     )
+
+
+def test_seed_demo_refuses_to_run_outside_the_demo_mode(referential, settings):
+    settings.DEMO_MODE = False
+
+    with pytest.raises(CommandError, match="mode démo"):
+        call_command("seed_demo", verbosity=0)
+
+
+def test_seed_demo_runs_outside_the_demo_mode_when_forced(referential, settings):
+    settings.DEMO_MODE = False
+
+    call_command("seed_demo", "--force", verbosity=0)
+
+    assert User.objects.filter(is_superuser=True).count() == 1

@@ -170,13 +170,40 @@ def test_territory_page_flags_the_overlap_to_the_coordinator(demo, login):
 
     content = response.content.decode()
     assert "revendiquées par un autre projet" in content
+    # The Pic Saint-Loup has been sent to the ARS: named, with its stage.
     assert "CPTS du Pic Saint-Loup" in content and "Projet de santé (rédaction)" in content
+
+
+def test_the_overlap_does_not_name_a_project_not_sent_to_the_ars(demo, login):
+    client = login(demo["users"]["claire.martin"])
+
+    response = client.get(reverse("diagnostics:territory-detail", args=["pic-saint-loup"]))
+
+    content = response.content.decode()
+    assert "revendiquées par un autre projet" in content
+    assert "un autre projet de CPTS (non transmis)" in content
+    assert "Lodévois" not in content and "Initiative" not in content
 
 
 def test_reviewer_sees_the_overlap_of_his_departement(demo, login):
     client = login(demo["users"]["isabelle.moreau"])
 
     response = client.get(reverse("diagnostics:overlap-list"))
+
+    content = response.content.decode()
+    assert [c.code for c, _ in response.context["rows"]] == ["34274"]
+    assert "CPTS du Pic Saint-Loup" in content
+    # The other claimant, not yet sent to the ARS, is neither named nor staged.
+    assert "un autre projet de CPTS (non transmis)" in content
+    assert "Lodévois" not in content and "Initiative" not in content
+
+
+def test_the_analyst_who_may_open_an_unsent_project_sees_its_name(demo, login):
+    analyst = next(
+        u for u in demo["users"].values() if u.memberships.filter(role="ANALYST").exists()
+    )
+
+    response = login(analyst).get(reverse("diagnostics:overlap-list"))
 
     content = response.content.decode()
     assert [c.code for c, _ in response.context["rows"]] == ["34274"]

@@ -139,7 +139,8 @@ CASES.update(
         "lifecycle:payment-create": [
             (
                 {"slug": THAU, "year": "2"},
-                _thau(403, cpam_in_scope=422, admin=422),
+                # The CPAM pays and records; the administrator only reads (README).
+                _thau(403, cpam_in_scope=422),
                 {"method": "post"},
             )
         ],

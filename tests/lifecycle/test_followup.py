@@ -240,6 +240,28 @@ def test_the_cpam_records_a_payment_and_bad_amounts_are_explained(demo, login):
     assert ProjectEvent.objects.filter(project__slug=THAU, action="payment").exists()
 
 
+def test_the_administrator_reads_the_payments_but_records_none_unless_at_the_cpam(demo, login):
+    from accounts.models import Membership
+
+    admin = next(u for u in demo["users"].values() if u.is_superuser)
+    client = login(admin)
+    url = _dialogue_url(2, "lifecycle:payment-create")
+    payment = {"kind": "balance", "paid_on": "2026-11-02", "amount": "1 000,00", "reference": "A"}
+
+    page = client.get(_dialogue_url(2, "lifecycle:dialogue"))
+    refused = client.post(url, payment)
+
+    assert page.status_code == 200 and page.context.get("payment_form") is None
+    assert refused.status_code == 403
+    assert not ContractPayment.objects.filter(reference="A").exists()
+    Membership.objects.create(
+        user=admin, organisation=demo["organisations"]["cpam-34"], role="REVIEWER"
+    )
+    admin.refresh_from_db()
+    assert login(admin).post(url, payment).status_code == 302
+    assert ContractPayment.objects.filter(reference="A", recorded_by=admin).exists()
+
+
 def test_the_dialogue_report_is_a_pdf_with_the_agreed_rates(
     demo, login, django_capture_on_commit_callbacks
 ):
