@@ -51,6 +51,14 @@ class UserAdmin(BaseUserAdmin):
     ]
     inlines = [MembershipInline]
 
+    def save_model(self, request, obj, form, change):
+        # A change here is a new version: a profile form open on the account page meanwhile
+        # gets the conflict panel instead of overwriting it.
+        if change:
+            obj.version += 1
+            obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(ExternalLogin)
 class ExternalLoginAdmin(admin.ModelAdmin):

@@ -10,6 +10,8 @@ from django.contrib.auth.forms import (
 )
 from django.core.validators import MaxLengthValidator
 
+from cpts_portal.lib.versioning import VersionedFormMixin
+
 from .models import User, allowed_roles, normalise_email
 
 PROCONNECT_ONLY = (
@@ -168,7 +170,7 @@ class AdminUserChangeForm(AdminEmailMixin, UserChangeForm):
         field_classes = {}
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "profession", "phone"]

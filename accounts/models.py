@@ -3,6 +3,9 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.functional import cached_property
+from simple_history.models import HistoricalRecords
+
+from cpts_portal.lib.versioning import Versioned
 
 
 def normalise_email(email) -> str:
@@ -49,8 +52,16 @@ class UserManager(BaseUserManager):
         return self.get(email__iexact=normalise_email(username))
 
 
-class User(AbstractUser):
-    """A person; logs in with his e-mail address and password, or through ProConnect."""
+# Saves that write only these fields leave no history row (a login, a password hash upgraded
+# by Django): neither passwords nor logins are kept in the history.
+UNHISTORISED_USER_FIELDS = frozenset({"password", "last_login"})
+
+
+class User(Versioned, AbstractUser):
+    """A person; logs in with his e-mail address and password, or through ProConnect.
+
+    The account page edits his profile through save_versioned (version, history, conflict
+    panel); the history never holds the password hash nor the last login."""
 
     class LoginMethod(models.TextChoices):
         # CPTS members keep e-mail and password; public agents come through ProConnect (the
@@ -79,6 +90,7 @@ class User(AbstractUser):
     REQUIRED_FIELDS = []
 
     objects = UserManager()
+    history = HistoricalRecords(excluded_fields=sorted(UNHISTORISED_USER_FIELDS))
 
     class Meta:
         ordering = ["last_name", "first_name", "email"]
@@ -102,6 +114,15 @@ class User(AbstractUser):
 
     def save(self, *args, **kwargs):
         self.email = normalise_email(self.email)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) <= UNHISTORISED_USER_FIELDS:
+            # simple-history's own switch: no history row for this save.
+            self.skip_history_when_saving = True
+            try:
+                super().save(*args, **kwargs)
+            finally:
+                del self.skip_history_when_saving
+            return
         super().save(*args, **kwargs)
 
     @property

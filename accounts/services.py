@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cpts_portal.lib import outbox
+from cpts_portal.lib.versioning import save_versioned
 
 from .models import (
     Invitation,
@@ -311,9 +312,21 @@ def membership_remove(*, membership: Membership, by: User) -> None:
 
 
 def user_update_profile(
-    *, user: User, first_name: str, last_name: str, profession: str, phone: str
+    *,
+    user: User,
+    version: int,
+    first_name: str,
+    last_name: str,
+    profession: str,
+    phone: str,
+    by: User | None = None,
 ) -> User:
-    user.first_name, user.last_name = first_name, last_name
-    user.profession, user.phone = profession, phone
-    user.save(update_fields=["first_name", "last_name", "profession", "phone"])
-    return user
+    """The account page's save (versioned, with history); raises EditConflict when the
+    profile changed since `version` (an administrator, the user in another tab)."""
+    fields = {
+        "first_name": first_name,
+        "last_name": last_name,
+        "profession": profession,
+        "phone": phone,
+    }
+    return save_versioned(user, version=version, by=by or user, fields=fields)

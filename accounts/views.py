@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 
+from cpts_portal.lib.versioning import EditConflict, conflict_panel
+
 from . import proconnect, services
 from .demo_listing import demo_accounts
 from .forms import LoginForm, ProfileForm, RegisterForm, ResetForm
@@ -183,16 +185,22 @@ def _accept_and_enter(request, token, user):
 
 
 def profile(request):
-    form = ProfileForm(request.POST or None, instance=request.user)
+    # The form edits a copy: typed values never show as the logged-in user's on the page.
+    form = ProfileForm(request.POST or None, instance=User.objects.get(pk=request.user.pk))
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        services.user_update_profile(user=request.user, **form.cleaned_data)
-        messages.success(request, "Vos informations sont enregistrées.")
-        return redirect("accounts:profile")
+        try:
+            services.user_update_profile(user=form.instance, by=request.user, **form.cleaned_data)
+        except EditConflict as error:
+            conflict = conflict_panel(form, error)
+        else:
+            messages.success(request, "Vos informations sont enregistrées.")
+            return redirect("accounts:profile")
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "memberships": request.user.active_memberships},
-        status=422 if form.is_bound else 200,
+        {"form": form, "conflict": conflict, "memberships": request.user.active_memberships},
+        status=409 if conflict else 422 if form.is_bound else 200,
     )
 
 

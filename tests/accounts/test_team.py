@@ -386,6 +386,7 @@ def test_profile_edit_and_organisations(demo, login):
     response = client.post(
         reverse("accounts:profile"),
         {
+            "version": User.objects.get(pk=demo["users"]["julien.roux"].pk).version,
             "first_name": "Julien",
             "last_name": "Roux-Martin",
             "profession": "Médecin généraliste",

@@ -90,11 +90,13 @@ def test_overlap_is_flagged_to_both_projects_and_to_the_reviewer(
 
     _log_in(page, live_server, "isabelle.moreau@demo.cpts-portal.fr")
     page.goto(f"{live_server.url}/projets/pic-saint-loup/territoire/")
-    expect(page.get_by_text("aussi dans CPTS Lodévois et Larzac")).to_be_visible()
+    # Lodévois has not sent anything to the ARS yet: the reviewer sees the overlap, not its name.
+    expect(page.get_by_text("aussi dans un autre projet de CPTS (non transmis)")).to_be_visible()
     page.goto(f"{live_server.url}/instruction/chevauchements/")
     row = page.get_by_role("row", name=re.compile("Saint-Martin-de-Londres"))
     expect(row).to_contain_text("CPTS du Pic Saint-Loup")
-    expect(row).to_contain_text("CPTS Lodévois et Larzac")
+    expect(row).to_contain_text("un autre projet de CPTS (non transmis)")
+    expect(row).not_to_contain_text("Lodévois")
     screenshot("diagnostics-05-overlap-reviewer")
 
 

@@ -279,6 +279,8 @@ def test_an_incomplete_file_stops_the_clock_which_restarts_in_full(demo, login, 
     assert "Délai suspendu" in page
 
     with time_machine.travel(dt.datetime.combine(later, dt.time(10)).astimezone(), tick=False):
+        # Ten days later: a new session (sessions last a working day).
+        coordinator = login(demo["users"]["thomas.lefevre"])
         _act(coordinator, "uzege-pont-du-gard", "complete")
 
     deposit = Deposit.objects.get(project__slug="uzege-pont-du-gard")
