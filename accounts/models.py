@@ -121,7 +121,8 @@ class User(Versioned, AbstractUser):
             try:
                 super().save(*args, **kwargs)
             finally:
-                del self.skip_history_when_saving
+                # pop, not del: threads sharing one user object (tests) may both get here.
+                self.__dict__.pop("skip_history_when_saving", None)
             return
         super().save(*args, **kwargs)
 
