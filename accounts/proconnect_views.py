@@ -27,6 +27,14 @@ def _refused(request, refusal: proconnect.Refusal):
     )
 
 
+def _config_or_404():
+    """ProConnect's configuration; 404 when the portal has none."""
+    config = proconnect.configuration()
+    if config is None:
+        raise Http404("ProConnect n'est pas configuré sur ce portail.")
+    return config
+
+
 @method_decorator(login_not_required, name="dispatch")
 class ProConnectLoginView(OIDCAuthenticationRequestView):
     """The "S'identifier avec ProConnect" button: a fresh state, nonce and PKCE verifier in the
@@ -38,9 +46,7 @@ class ProConnectLoginView(OIDCAuthenticationRequestView):
         View.__init__(self, **kwargs)
 
     def get(self, request):
-        config = proconnect.configuration()
-        if config is None:
-            raise Http404("ProConnect n'est pas configuré sur ce portail.")
+        config = _config_or_404()
         if request.user.is_authenticated:
             return redirect(get_next_url(request, "next") or settings.LOGIN_REDIRECT_URL)
         try:
@@ -66,9 +72,7 @@ class ProConnectLoginView(OIDCAuthenticationRequestView):
 def proconnect_callback(request):
     """The provider's redirect back (a GET, by the protocol: the login it completes writes the
     session, the login record and, for an invitation, the new account)."""
-    config = proconnect.configuration()
-    if config is None:
-        raise Http404("ProConnect n'est pas configuré sur ce portail.")
+    config = _config_or_404()
     backend = proconnect.ProConnectBackend()
     try:
         result = backend.complete(request, config)

@@ -6,7 +6,15 @@ from django.shortcuts import get_object_or_404
 from projects.access import get_project_for_user
 from projects.models import Project
 
-from .models import GovernanceDocument, Instance, Mandate, Meeting, Member
+from .models import (
+    GovernanceDocument,
+    Indemnity,
+    Instance,
+    Mandate,
+    Meeting,
+    Member,
+    Partnership,
+)
 
 CHANGE = "governance.change_governance"
 PRIVATE = "governance.view_private"
@@ -44,3 +52,13 @@ def get_meeting(project: Project, number: int) -> Meeting:
 
 def get_document(project: Project, number: int) -> GovernanceDocument:
     return get_object_or_404(GovernanceDocument, project=project, number=number)
+
+
+# Partnerships and indemnities carry no per-project number: looked up by primary key, through
+# the project (404 for another project's).
+def get_partnership(project: Project, pk: int) -> Partnership:
+    return get_object_or_404(Partnership, project=project, pk=pk)
+
+
+def get_indemnity(project: Project, pk: int) -> Indemnity:
+    return get_object_or_404(Indemnity.objects.select_related("member"), project=project, pk=pk)

@@ -953,7 +953,7 @@ def indemnity_list(request, slug):
 @require_http_methods(["GET", "POST"])
 def partnership_edit(request, slug, pk):
     project = _write(request, slug)
-    partnership = get_object_or_404(Partnership, project=project, pk=pk)
+    partnership = access.get_partnership(project, pk)
     return _versioned_edit(
         request,
         project,
@@ -968,9 +968,7 @@ def partnership_edit(request, slug, pk):
 @require_http_methods(["GET", "POST"])
 def indemnity_edit(request, slug, pk):
     project = _write(request, slug)
-    indemnity = get_object_or_404(
-        Indemnity.objects.select_related("member"), project=project, pk=pk
-    )
+    indemnity = access.get_indemnity(project, pk)
     return _versioned_edit(
         request,
         project,

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -66,7 +67,7 @@ def calendar_feed(request, token):
         project = access.get_project_for_user(
             feed.user, feed.project.slug, perm="projects.view_team"
         )
-    except Exception:  # noqa: BLE001 - Http404 or PermissionDenied: the feed is gone either way
+    except (Http404, PermissionDenied):  # the feed is gone either way
         raise Http404("Calendrier introuvable.") from None
     body = dashboard.ical(
         project, dashboard.project_deadlines(project), base_url=settings.PORTAL_URL

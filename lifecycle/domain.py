@@ -1,5 +1,7 @@
 """The domain apps as the lifecycle reads them: the records of a project they hold."""
 
+from functools import cache
+
 from django.apps import apps
 
 from projects.paths import project_path
@@ -8,9 +10,10 @@ from projects.paths import project_path
 DOMAIN_APPS = ("diagnostics", "missions", "governance", "funding")
 
 
-def project_models() -> list[tuple[type, str]]:
+@cache
+def project_models() -> tuple[tuple[type, str], ...]:
     """(model, lookup to its project) for every model of the domain apps that hangs off a
-    project (history tables aside)."""
+    project (history tables aside). Fixed once the apps are loaded: computed once."""
     found = []
     for app_label in DOMAIN_APPS:
         for model in apps.get_app_config(app_label).get_models():
@@ -19,4 +22,4 @@ def project_models() -> list[tuple[type, str]]:
             path = project_path(model)
             if path is not None:
                 found.append((model, path))
-    return found
+    return tuple(found)
