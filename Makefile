@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 # The demo: SQLite, tasks in-process, no broker, the demo accounts on the login page.
 DEMO_ENV := DATABASE_URL=sqlite:///db.sqlite3 REDIS_URL= CELERY_TASK_ALWAYS_EAGER=true DEMO_MODE=true DJANGO_DEBUG=false
 
-.PHONY: install system-deps oidc-provider run worker beat test lint lint-imports format migrations-check check bench clean
+.PHONY: install system-deps oidc-provider run worker beat test lint lint-imports format migrations-check check bench bench-deps loadtest clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,8 +39,9 @@ test: install
 	@$(MAKE) --no-print-directory oidc-provider
 	$(BIN)/pytest
 
-# The local OpenID Connect provider of the ProConnect browser tests (node's oidc-provider,
-# pinned in tests/oidc/package-lock.json); reinstalled when the lock file changes.
+# The node tools of the browser tests, pinned in tests/oidc/package-lock.json: the local
+# OpenID Connect provider of the ProConnect tests (oidc-provider) and axe-core (accessibility
+# checks, tests/e2e/test_accessibility.py); reinstalled when the lock file changes.
 oidc-provider:
 	@if command -v npm >/dev/null && [ ! tests/oidc/node_modules/.package-lock.json -nt tests/oidc/package-lock.json ]; then \
 		npm ci --prefix tests/oidc --no-audit --no-fund --silent; \
@@ -80,6 +81,21 @@ bench: install
 	$(BENCH_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BENCH_ENV) $(BIN)/python -m bench.run --sizes 15 1500
 	$(BENCH_ENV) $(BIN)/python -m bench.pdf --fiches 40
+	$(BENCH_ENV) $(BIN)/python -m bench.report
+
+# The bench's tools (pyinstrument for `python -m bench.profile PAGE`, Locust), not in `make test`.
+bench-deps: install
+	$(PIP) install -e '.[test,bench]'
+
+# Load test through a real server (bench/loadtest.py): gunicorn on 127.0.0.1, a Celery worker,
+# PostgreSQL and Redis, on the scale data `make bench` leaves (1 500 CPTS); Locust headless,
+# LOADTEST_USERS concurrent users for LOADTEST_SECONDS each. Writes bench/load.json and the
+# load section of bench/RESULTS.md. Needs Redis (LOADTEST_REDIS).
+LOADTEST_USERS ?= 10 50
+LOADTEST_SECONDS ?= 60
+LOADTEST_REDIS ?= redis://127.0.0.1:6379/7
+loadtest: bench-deps
+	$(BENCH_ENV) REDIS_URL=$(LOADTEST_REDIS) $(BIN)/python -m bench.loadtest --users $(LOADTEST_USERS) --duration $(LOADTEST_SECONDS)
 	$(BENCH_ENV) $(BIN)/python -m bench.report
 
 clean:

@@ -45,7 +45,15 @@ class UserAdmin(BaseUserAdmin):
             None,
             {
                 "classes": ["wide"],
-                "fields": ["email", "login_method", "usable_password", "password1", "password2"],
+                "fields": [
+                    "email",
+                    "first_name",
+                    "last_name",
+                    "login_method",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ],
             },
         ),
     ]

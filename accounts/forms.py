@@ -156,22 +156,66 @@ class AdminEmailMixin:
         return email
 
 
-class AdminUserAddForm(AdminEmailMixin, AdminUserCreationForm):
+class NamesRequiredMixin:
+    """Every account has a first and a last name (issue 18: accounts made in the admin showed
+    as "par ," in the histories): required on every form that makes or edits one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in (("first_name", "Prénom"), ("last_name", "Nom")):
+            if name in self.fields:
+                self.fields[name].required = True
+                self.fields[name].label = label
+
+
+class AdminUserAddForm(NamesRequiredMixin, AdminEmailMixin, AdminUserCreationForm):
     class Meta(AdminUserCreationForm.Meta):
         model = User
-        fields = ["email"]
+        fields = ["email", "first_name", "last_name"]
         field_classes = {}
 
 
-class AdminUserChangeForm(AdminEmailMixin, UserChangeForm):
+class AdminUserChangeForm(NamesRequiredMixin, AdminEmailMixin, UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = User
         fields = "__all__"
         field_classes = {}
 
 
-class ProfileForm(VersionedFormMixin, forms.ModelForm):
+class ProfileForm(NamesRequiredMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "profession", "phone"]
         labels = {"first_name": "Prénom", "last_name": "Nom"}
+
+
+class SignupForm(RegisterForm):
+    """A person starting a CPTS project alone: his address, name and password. Agents of the
+    ARS, the Assurance Maladie and the URPS are invited by their organisation instead."""
+
+    email = forms.EmailField(
+        label="Adresse e-mail",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    field_order = ["email", "first_name", "last_name", "profession", "password1", "password2"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, email="", **kwargs)
+        self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
+        self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
+
+    def clean_email(self):
+        self.email = normalise_email(self.cleaned_data["email"])
+        return self.email
+
+
+class ResendForm(forms.Form):
+    email = forms.EmailField(
+        label="Adresse e-mail",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def clean_email(self):
+        return normalise_email(self.cleaned_data["email"])

@@ -86,8 +86,13 @@ class User(Versioned, AbstractUser):
         ),
     )
 
+    # Set when the person proved he reads this address: the sign-up's link (or an invitation's,
+    # which reached him there). A self-created account stays inactive until then.
+    email_confirmed_at = models.DateTimeField("adresse e-mail confirmée le", null=True, blank=True)
+
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS = []
+    # createsuperuser asks for them too: every account has a name (issue 18).
+    REQUIRED_FIELDS = ["first_name", "last_name"]
 
     objects = UserManager()
     history = HistoricalRecords(excluded_fields=sorted(UNHISTORISED_USER_FIELDS))
@@ -396,3 +401,22 @@ class ExternalLogin(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.acr or 'acr inconnu'} — {self.at:%d/%m/%Y %H:%M}"
+
+
+class SignupAttempt(models.Model):
+    """One public sign-up action (an account asked, a link sent again, a project started),
+    counted to throttle them like the login's lockout (accounts/signup.py): the key is the
+    SHA-256 of the address or of the client's IP, never the address itself."""
+
+    action = models.CharField("action", max_length=20)
+    key = models.CharField("clé (empreinte)", max_length=64)
+    at = models.DateTimeField("le", auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = "tentative d'inscription"
+        verbose_name_plural = "tentatives d'inscription"
+        indexes = [models.Index(fields=["action", "key", "at"], name="accounts_signup_throttle")]
+
+    def __str__(self):
+        return f"{self.action} {self.at:%d/%m/%Y %H:%M}"

@@ -217,6 +217,8 @@ def invitation_register(
         first_name=first_name,
         last_name=last_name,
         profession=profession,
+        # The link reached him at this address.
+        email_confirmed_at=timezone.now(),
     )
     invitation_accept(token=token, user=user)
     return user
@@ -241,8 +243,15 @@ def invitation_register_with_proconnect(
         raise TeamError(
             "Un compte existe déjà pour cette adresse : connectez-vous pour rejoindre l'équipe."
         )
+    if not first_name.strip() or not last_name.strip():
+        # Every account has a name (issue 18); ProConnect normally always gives both.
+        raise TeamError(
+            "ProConnect n'a pas transmis votre prénom et votre nom : ils sont obligatoires. "
+            "Rejoignez l'équipe sans ProConnect, en créant votre mot de passe."
+        )
     user = User.objects.create_user(
         email=invited,
+        email_confirmed_at=timezone.now(),
         password=None,  # unusable: this account has no password
         first_name=first_name,
         last_name=last_name,

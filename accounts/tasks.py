@@ -30,3 +30,32 @@ def send_invitation_email_task(
     )
     message.send()
     outbox.mark_delivered(outbox_id, scrub=("url",))
+
+
+# The e-mails of the steps of starting alone (accounts/signup.py, lifecycle/start.py): each
+# has templates/accounts/emails/<template>_subject.txt, .txt and .html.
+ACCOUNT_EMAILS = frozenset(
+    {"signup_confirm", "signup_existing", "signup_welcome", "project_started"}
+)
+
+
+@shared_task(name="accounts.send_account_email")
+def send_account_email_task(
+    *, template: str, to: str, context: dict, outbox_id: int | None = None, **kwargs
+) -> None:
+    """One e-mail of a step, once; its link (a confirmation token) is then blanked in the
+    outbox."""
+    if outbox.already_delivered(outbox_id):
+        return
+    if template not in ACCOUNT_EMAILS:
+        raise ValueError(f"unknown account e-mail {template!r}")
+    base = f"accounts/emails/{template}"
+    message = EmailMultiAlternatives(
+        subject=render_to_string(f"{base}_subject.txt", context).strip(),
+        body=render_to_string(f"{base}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+    )
+    message.attach_alternative(render_to_string(f"{base}.html", context), "text/html")
+    message.send()
+    outbox.mark_delivered(outbox_id, scrub=("context",))

@@ -11,9 +11,9 @@ from django.utils.formats import date_format
 
 from cpts_portal.lib.versioning import EditConflict, conflict_panel
 
-from . import proconnect, services
+from . import proconnect, services, signup
 from .demo_listing import demo_accounts
-from .forms import LoginForm, ProfileForm, RegisterForm, ResetForm
+from .forms import LoginForm, ProfileForm, RegisterForm, ResendForm, ResetForm, SignupForm
 from .models import Invitation, User, mask_email, normalise_email
 
 
@@ -211,3 +211,98 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         messages.success(self.request, "Votre mot de passe est modifié.")
         return super().form_valid(form)
+
+
+# --- Starting alone: sign-up and confirmation of the address ------------------------------
+
+
+def _url_builder(request):
+    return lambda name, *args: request.build_absolute_uri(reverse(name, args=args))
+
+
+@login_not_required
+def signup_view(request):
+    """ "Créer un compte / Lancer un projet de CPTS": the account waits for its address to be
+    confirmed; the same page follows whether the address had an account or not."""
+    if request.user.is_authenticated:
+        return redirect("start:project-start")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            signup.throttle(request, "signup", email=form.cleaned_data["email"])
+        except signup.Throttled as error:
+            return render(
+                request, "accounts/signup_throttled.html", {"text": str(error)}, status=429
+            )
+        signup.signup(
+            email=form.cleaned_data["email"],
+            first_name=form.cleaned_data["first_name"],
+            last_name=form.cleaned_data["last_name"],
+            profession=form.cleaned_data["profession"],
+            password=form.cleaned_data["password1"],
+            build_url=_url_builder(request),
+        )
+        request.session[SIGNUP_EMAIL] = form.cleaned_data["email"]
+        return redirect("accounts:signup-sent")
+    return render(
+        request, "accounts/signup.html", {"form": form}, status=422 if form.is_bound else 200
+    )
+
+
+SIGNUP_EMAIL = "signup_email"
+
+
+@login_not_required
+def signup_sent(request):
+    """ "Check your mailbox", with a form to send the link again (throttled)."""
+    form = ResendForm(request.POST or None, initial={"email": request.session.get(SIGNUP_EMAIL)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            signup.throttle(request, "resend", email=form.cleaned_data["email"])
+        except signup.Throttled as error:
+            return render(
+                request, "accounts/signup_throttled.html", {"text": str(error)}, status=429
+            )
+        signup.resend(email=form.cleaned_data["email"], build_url=_url_builder(request))
+        messages.success(
+            request,
+            "Si un compte attend sa confirmation à cette adresse, un nouveau lien vient de "
+            "lui être envoyé.",
+        )
+        return redirect("accounts:signup-sent")
+    return render(
+        request,
+        "accounts/signup_sent.html",
+        {
+            "form": form,
+            "email": request.session.get(SIGNUP_EMAIL, ""),
+            "days": signup.CONFIRMATION_DAYS,
+        },
+        status=422 if form.is_bound else 200,
+    )
+
+
+@login_not_required
+def signup_confirm(request, token):
+    """The link of the e-mail. GET only shows a button (GET never writes, and a mail scanner
+    opening the link confirms nothing); the POST opens the account and logs the person in."""
+    try:
+        pending = signup.user_for_token(token)
+    except signup.SignupError as error:
+        return render(
+            request,
+            "accounts/signup_confirm.html",
+            {"error": str(error), "resend_url": reverse("accounts:signup-sent")},
+            status=410,
+        )
+    if request.method == "POST":
+        try:
+            user = signup.confirm(token=token, build_url=_url_builder(request))
+        except signup.SignupError as error:
+            messages.error(request, str(error))
+            return redirect("accounts:login")
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        request.session.pop(SIGNUP_EMAIL, None)
+        messages.success(request, "Votre adresse est confirmée : votre compte est ouvert.")
+        return redirect("start:project-start")
+    return render(request, "accounts/signup_confirm.html", {"pending": pending})

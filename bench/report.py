@@ -55,11 +55,39 @@ def _content(details: dict, page: str, small: int, large: int) -> str:
     return text + "."
 
 
+OUTSIDE = {"deposit"}  # timed once per project, not in rounds: its own section
+MAX_FLOOR = 5  # issue 19: every page's p50 within 5× the floor's at the largest size
+
+
+def _history_and_deposit(by: dict, details: dict, sizes: list[int]) -> list[str]:
+    out = ["", "## Fiche history and deposit (issue 19)", ""]
+    for size in sizes:
+        two, many = by.get(("fiche_history_2", size)), by.get(("fiche_history_200", size))
+        if two and many:
+            verdict = "equal" if two["queries"] == many["queries"] else "**they differ**"
+            out.append(
+                f"- {size} CPTS: the fiche history page runs {two['queries']} queries for a "
+                f"fiche saved 2 times and {many['queries']} for one saved 200 times ({verdict}); "
+                f"p50 {_ms(two['p50_ms'])} and {_ms(many['p50_ms'])} ms."
+            )
+        deposit = by.get(("deposit", size))
+        if deposit and deposit.get("requests"):
+            verdict = "under" if deposit["max_ms"] < 1000 else "**over**"
+            out.append(
+                f"- {size} CPTS: the deposit request (POST, coordinator, PDF queued for the "
+                f"worker) answered in {_ms(deposit['p50_ms'])} ms p50, {_ms(deposit['max_ms'])} "
+                f"ms at most over {deposit['requests']} projects ({verdict} 1 s); "
+                f"{deposit['deposited']} of them deposited (the others refused by the "
+                "deposit checks on the scale data: the request is timed all the same)."
+            )
+    return out
+
+
 def build(results: list[dict], details: dict, pdf: dict | None) -> str:
     sizes = sorted({r["size"] for r in results})
     small, large = sizes[0], sizes[-1]
     by = {(r["page"], r["size"]): r for r in results}
-    pages = list(dict.fromkeys(r["page"] for r in results))
+    pages = list(dict.fromkeys(r["page"] for r in results if r["page"] not in OUTSIDE))
     env = details.get("environment", {})
     out = [
         "# Benchmark: the main pages at 15 and 1 500 CPTS, and the projet de santé PDF",
@@ -77,9 +105,13 @@ def build(results: list[dict], details: dict, pdf: dict | None) -> str:
         f"- Per page and size: {env.get('warmup')} untimed requests, then "
         f"{env.get('requests')} timed ones, in rounds (each round requests every page once); "
         "p50 and p95 by nearest rank; the queries of one more request "
-        "(CaptureQueriesContext).",
-        f"- Machine: {env.get('cpus')} CPU cores shared with other work; Python "
+        "(CaptureQueriesContext). With a load average above the number of cores (other work "
+        "on the machine), absolute times say little: read the ×floor ratios (the floor is "
+        "measured in the same rounds, under the same load) and the query counts.",
+        f"- Machine: {env.get('cpus')} CPU cores shared with other work (load average "
+        f"{env.get('load_average', '?')} over 1, 5, 15 min at the end of the run); Python "
         f"{env.get('python')}, Django {env.get('django')}.",
+        *([f"- **Note**: {details['note']}"] if details.get("note") else []),
         "- The project measured is always `scale-0001` (ACI contract in its 5th year: 5 years "
         "of indicator results, dialogues, payments; about 25 fiches-actions, 50 members); "
         "each page is opened by the kind of user who opens it in real life.",
@@ -131,6 +163,8 @@ def build(results: list[dict], details: dict, pdf: dict | None) -> str:
             problems.append("queries grow")
         if ratio > MAX_RATIO:
             problems.append(f"p95 ×{ratio:.2f}")
+        if b["p50_ms"] / floor_b["p50_ms"] > MAX_FLOOR:
+            problems.append(f"p50 {b['p50_ms'] / floor_b['p50_ms']:.1f}× the floor")
         if problems:
             flagged.append((page, problems))
         info = details["pages"].get(page, {})
@@ -171,6 +205,7 @@ def build(results: list[dict], details: dict, pdf: dict | None) -> str:
         for page, items in repeated:
             for sql, count in items.items():
                 out.append(f"- `{page}`: {count} × `{sql[:300]}`")
+    out += _history_and_deposit(by, details, sizes)
     if pdf:
         p, w = pdf["pipeline"], pdf["weasyprint"]
         out += [
@@ -198,6 +233,61 @@ def build(results: list[dict], details: dict, pdf: dict | None) -> str:
     return "\n".join(out) + "\n"
 
 
+def load_section(load: dict) -> str:
+    """The section of `make loadtest` (bench/loadtest.py, bench/load.json)."""
+    env, runs = load["environment"], load["runs"]
+    out = [
+        "",
+        "## Load test through a real server (`make loadtest`)",
+        "",
+        f"Locust (headless, bench/locustfile.py) against {env['server']}, {env['worker']}, "
+        f"{env['database']} with {env['projects']} CPTS; Redis for the broker. Each simulated "
+        f"person waits {env['think_time_s'][0]}–{env['think_time_s'][1]} s between two clicks; "
+        f"mix (weights): {env['mix']}. Sessions: {env['people']}. Machine: {env['cpus']} cores "
+        "shared with other work (load average before and after each run below): the figures "
+        "are those of a busy machine, not of the portal alone."
+        + (f" {env['note']}" if env.get("note") else ""),
+        "",
+        "| users | seconds | requests | errors | req/s | req/s per core | p50 ms | p95 ms | "
+        "p99 ms | load avg before / after |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for run in runs.values():
+        out.append(
+            f"| {run['users']} | {run['seconds']} | {run['requests']} | {run['errors']} | "
+            f"{run['rps']} | {run['rps_per_core']} | {_ms(run['p50_ms'])} | "
+            f"{_ms(run['p95_ms'])} | {_ms(run['p99_ms'])} | {run['load_average_before']} / "
+            f"{run['load_average_after']} |"
+        )
+    ratio = load.get("p95_ratio", {})
+    if ratio.get("value") is not None:
+        low, high = ratio["between"]
+        out += ["", f"Ratio of the p95 at {high} users to the p95 at {low} users: "
+                f"**{ratio['value']}**."]  # fmt: skip
+    out += ["", "Per page (p50 / p95 / p99 in ms, requests, errors):", ""]
+    names = sorted({name for run in runs.values() for name in run["pages"]})
+    header = " | ".join(f"{run['users']} users" for run in runs.values())
+    out += [f"| page | {header} |", "|---|" + "---|" * len(runs)]
+    for name in names:
+        cells = []
+        for run in runs.values():
+            page = run["pages"].get(name)
+            cells.append(
+                f"{_ms(page['p50_ms'])} / {_ms(page['p95_ms'])} / {_ms(page['p99_ms'])} "
+                f"({page['requests']}, {page['failures']})"
+                if page
+                else "—"
+            )
+        out.append(f"| {name} | " + " | ".join(cells) + " |")
+    failures = [(run["users"], f) for run in runs.values() for f in run["failures"]]
+    if failures:
+        out += ["", "Errors:", ""]
+        out += [
+            f"- {users} users, {f['page']}: {f['count']} × {f['error']}" for users, f in failures
+        ]
+    return "\n".join(out) + "\n"
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dir", type=Path, default=BENCH_DIR)
@@ -206,7 +296,11 @@ def main(argv=None) -> None:
     details = json.loads((args.dir / "details.json").read_text())
     pdf_path = args.dir / "pdf.json"
     pdf = json.loads(pdf_path.read_text()) if pdf_path.exists() else None
-    (args.dir / "RESULTS.md").write_text(build(results, details, pdf))
+    load_path = args.dir / "load.json"
+    text = build(results, details, pdf)
+    if load_path.exists():
+        text += load_section(json.loads(load_path.read_text()))
+    (args.dir / "RESULTS.md").write_text(text)
     print(f"wrote {args.dir / 'RESULTS.md'}")
 
 

@@ -91,7 +91,91 @@ def _pages(project, fiche_number: int) -> list[tuple[str, str, str, str]]:
             "national analyst",
         ),
         ("followup", reverse("lifecycle:followup", args=[slug]), "coordinator", ""),
+        (
+            "fiche_history_2",
+            reverse("missions:fiche-history", args=[slug, HISTORY_FICHES[2]]),
+            "coordinator",
+            "a fiche saved 2 times",
+        ),
+        (
+            "fiche_history_200",
+            reverse("missions:fiche-history", args=[slug, HISTORY_FICHES[200]]),
+            "coordinator",
+            "a fiche saved 200 times (text and needs)",
+        ),
     ]
+
+
+# The fiches of the measured project whose history is measured: {saves: fiche number}.
+HISTORY_FICHES = {2: 2, 200: 3}
+
+
+def prepare_history(project, user) -> None:
+    """Save the fiches of HISTORY_FICHES until each has that many saves after its creation
+    (a text every time, the diagnostic's needs every other time); idempotent."""
+    from diagnostics.models import Need
+    from missions.models import Fiche
+    from missions.services import fiche_update
+
+    needs = list(Need.objects.filter(project=project).order_by("number")[:4])
+    for saves, number in HISTORY_FICHES.items():
+        fiche = Fiche.objects.get(project=project, number=number)
+        done = fiche.history.filter(history_type="~").count()
+        for index in range(done, saves):
+            fields = {"problems": f"Constat révisé n° {index + 1}"}
+            if index % 2 and needs:
+                fields["needs"] = needs[: 1 + index % len(needs)]
+            fiche = fiche_update(fiche=fiche, by=user, version=fiche.version, fields=fields)
+
+
+DEPOSITS = 5  # deposits timed per size, each on its own project
+
+
+def measure_deposits(prefix: str, size: int, previous: int) -> dict:
+    """The coordinator's deposit request (POST "deposit" with the confirmation), once on each
+    of `DEPOSITS` projects in redaction among those this size added (a deposit changes the
+    project: it is never repeated on one). Tasks are queued, not run: the render of the
+    deposited PDF belongs to the worker (with eager tasks, the request would include it)."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from cpts_portal.celery import app as celery_app
+    from demo import scale
+    from projects.models import Project, State
+
+    candidates = Project.objects.filter(
+        slug__startswith=f"{prefix}-", state=State.REDACTION
+    ).order_by("slug")
+    projects = [p for p in candidates if previous < int(p.slug.rsplit("-", 1)[1]) <= size]
+    timings, outcomes = [], []
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    try:
+        for project in projects[:DEPOSITS]:
+            client = Client()
+            coordinator = scale.review_accounts(project, prefix=prefix)["coordinator"]
+            client.force_login(coordinator, backend="django.contrib.auth.backends.ModelBackend")
+            url = reverse("lifecycle:project-transition", args=[project.slug])
+            started = time.perf_counter()
+            response = client.post(url, {"action": "deposit", "confirm_deposit": "on"})
+            timings.append((time.perf_counter() - started) * 1000)
+            project.refresh_from_db(fields=["state"])
+            outcomes.append(
+                {
+                    "project": project.slug,
+                    "status": response.status_code,
+                    "state_after": project.state,
+                }
+            )
+    finally:
+        celery_app.conf.task_always_eager = eager
+    return {
+        "requests": len(timings),
+        "p50_ms": round(statistics.median(timings), 1) if timings else None,
+        "max_ms": round(max(timings), 1) if timings else None,
+        "deposited": sum(o["state_after"] == State.DEPOSITED for o in outcomes),
+        "outcomes": outcomes,
+    }
 
 
 _LITERAL = re.compile(r"'(?:[^']|'')*'|\b\d+(?:\.\d+)?\b")
@@ -168,17 +252,25 @@ def measure(targets: dict, *, requests: int, warmup: int) -> dict:
     return figures
 
 
-def run(sizes: list[int], *, requests: int, warmup: int, prefix: str) -> tuple[list, dict]:
+def run(
+    sizes: list[int], *, requests: int, warmup: int, prefix: str, keep: bool = False
+) -> tuple[list, dict]:
     from django.test import Client, override_settings
 
     from demo import scale
     from projects.models import Project
 
     results, details = [], {"sizes": {}, "pages": {}}
-    started = time.perf_counter()
-    removed = scale.scale_reset(prefix, log=print)
-    details["reset"] = {"projects": removed, "seconds": round(time.perf_counter() - started, 1)}
-    for size in sorted(sizes):
+    if not keep:
+        started = time.perf_counter()
+        removed = scale.scale_reset(prefix, log=print)
+        details["reset"] = {"projects": removed, "seconds": round(time.perf_counter() - started, 1)}
+        sizes = sorted(sizes)
+    previous = 0
+    for size in sizes:
+        if keep and scale.scale_projects(prefix).count() > size:
+            scale.scale_reset(prefix, log=print)  # --keep, sizes in decreasing order
+            previous = 0
         started = time.perf_counter()
         summary = scale.seed_scale(size, prefix=prefix, log=print)
         seconds = time.perf_counter() - started
@@ -186,6 +278,7 @@ def run(sizes: list[int], *, requests: int, warmup: int, prefix: str) -> tuple[l
         print(f"== {size} CPTS: seeded in {seconds:.1f} s ({summary['created']} created)")
         project = Project.objects.get(slug=scale.project_slug(MEASURED, prefix))
         accounts = scale.review_accounts(project, prefix=prefix)
+        prepare_history(project, accounts["coordinator"])
         details["sizes"][str(size)] = {
             "seed_seconds": round(seconds, 1),
             "created": summary["created"],
@@ -225,6 +318,21 @@ def run(sizes: list[int], *, requests: int, warmup: int, prefix: str) -> tuple[l
                 k: figures[k]
                 for k in ("mean_ms", "max_ms", "sql_p50_ms", "bytes", "sql", "repeated")
             }
+        details["sizes"][str(size)]["load_average"] = [round(x, 1) for x in os.getloadavg()]
+        deposits = measure_deposits(prefix, size, previous)
+        previous = size
+        print(
+            f"   deposit            p50 {deposits['p50_ms']} ms  max {deposits['max_ms']} ms"
+            f"  ({deposits['deposited']}/{deposits['requests']} deposited)"
+        )
+        details["sizes"][str(size)]["deposit"] = deposits
+        results.append(
+            {
+                "page": "deposit",
+                "size": size,
+                **{k: deposits[k] for k in ("p50_ms", "max_ms", "requests", "deposited")},
+            }
+        )
     return results, details
 
 
@@ -235,6 +343,27 @@ def _database(connection) -> str:
     return connection.vendor
 
 
+def _merged(out: Path, results: list, details: dict) -> tuple[list, dict]:
+    """--merge: the figures of the sizes measured now replace theirs in the files of `out`;
+    the other sizes' stay (e.g. 1 500 measured, then the load test on its data, then 15)."""
+    measured = {r["size"] for r in results}
+    old = json.loads((out / "results.json").read_text())
+    old_details = json.loads((out / "details.json").read_text())
+    merged = [r for r in old if r["size"] not in measured] + results
+    for size, info in old_details.get("sizes", {}).items():
+        details["sizes"].setdefault(size, info)
+    for page, info in old_details.get("pages", {}).items():
+        for key, value in info.items():
+            details["pages"].setdefault(page, {}).setdefault(key, value)
+    details["note"] = (
+        f"Sizes {sorted(measured)} measured in this run, the others in an earlier one "
+        "(--merge): under another load of the machine, so that the ratios between sizes "
+        "compare two moments as much as two sizes; the ×floor ratios and query counts of "
+        "each size stand."
+    )
+    return sorted(merged, key=lambda r: r["size"]), details
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[15, 1500])
@@ -242,6 +371,17 @@ def main(argv=None) -> None:
     parser.add_argument("--warmup", type=int, default=10, help="untimed requests first")
     parser.add_argument("--prefix", default="scale")
     parser.add_argument("--out", type=Path, default=BENCH_DIR)
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep the other sizes' figures already in --out (see --keep)",
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the scale data already seeded (no reset first) and measure the sizes in "
+        "the order given, e.g. --sizes 1500 15: 1 500 on the data there, then reset and 15",
+    )
     args = parser.parse_args(argv)
     if args.requests < 30:
         parser.error("--requests: at least 30")
@@ -255,13 +395,14 @@ def main(argv=None) -> None:
         print("warning: not PostgreSQL; the figures say little about production", file=sys.stderr)
     started = time.perf_counter()
     results, details = run(
-        args.sizes, requests=args.requests, warmup=args.warmup, prefix=args.prefix
+        args.sizes, requests=args.requests, warmup=args.warmup, prefix=args.prefix, keep=args.keep
     )
     details["environment"] = {
         "database": _database(connection),
         "python": platform.python_version(),
         "django": __import__("django").get_version(),
         "cpus": os.cpu_count(),
+        "load_average": [round(x, 1) for x in os.getloadavg()],  # 1, 5, 15 min, at the end
         "debug": settings.DEBUG,
         "conn_max_age": settings.DATABASES["default"]["CONN_MAX_AGE"],
         "staticfiles": settings.STORAGES["staticfiles"]["BACKEND"],
@@ -271,6 +412,8 @@ def main(argv=None) -> None:
         "seconds": round(time.perf_counter() - started, 1),
     }
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.merge and (args.out / "results.json").exists():
+        results, details = _merged(args.out, results, details)
     (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     (args.out / "details.json").write_text(json.dumps(details, indent=1, ensure_ascii=False) + "\n")
     print(f"wrote {args.out / 'results.json'} and {args.out / 'details.json'}")

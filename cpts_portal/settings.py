@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "missions",
     "governance",
     "funding",
+    # The library of example fiches-actions (reads missions and the territory)
+    "examples",
     # Lifecycle layer: the only code that reads across the domain apps
     "lifecycle",
     # Demo data and national-scale seeding, imported by nothing
@@ -254,6 +256,18 @@ CONTENT_SECURITY_POLICY = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# --- Cache and sessions (docs/deploy.md) -------------------------------------------------
+# Several web instances share their cache and sessions through Redis (a database of its own,
+# never flushed with the broker's queues). Without CACHE_URL: each process's memory, and the
+# sessions in PostgreSQL only.
+CACHE_URL = env("CACHE_URL", default="")
+if CACHE_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+    # Read from Redis, written through to PostgreSQL: a Redis restart logs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Celery -----------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")

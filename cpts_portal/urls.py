@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import TemplateView
 
@@ -9,12 +10,19 @@ admin.site.site_title = "CPTS Portal"
 
 urlpatterns = [
     path("", lifecycle_views.home, name="home"),
-    path("aide/", TemplateView.as_view(template_name="help.html"), name="help"),
+    # Public: the login and sign-up pages link to it.
+    path(
+        "aide/",
+        login_not_required(TemplateView.as_view(template_name="help.html")),
+        name="help",
+    ),
     path("compte/", include("accounts.urls")),
     path("organisations/", include("accounts.team_urls")),
+    path("", include("lifecycle.start_urls")),
     path("", include("lifecycle.urls")),
     path("", include("diagnostics.urls")),
     path("", include("missions.urls")),
+    path("", include("examples.urls")),
     path("", include("governance.urls")),
     path("", include("funding.urls")),
     path("admin/", admin.site.urls),

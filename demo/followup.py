@@ -14,7 +14,8 @@ from django.utils import timezone
 from funding.calculator import payment_schedule
 from funding.data import aci_2019
 from funding.models import Bareme, BaremeLine, Budget
-from lifecycle.followup import committed_amount
+from lifecycle.followup import basis_freeze, committed_amount
+from lifecycle.models import ContractFact
 from missions.models import Indicator, IndicatorResult, Mission
 from projects.models import AnnualDialogue, Contract, ContractPayment, Decision
 
@@ -105,7 +106,10 @@ def _fiche_spec(fiche: FollowedFiche) -> FicheSpec:
                 unit=fiche.unit,
                 source="Données CPAM et registre de la CPTS",
                 frequency="annuelle",
-                drives_funding=fiche.mission != "1b",  # one per funded mission: 1a, 1b share one
+                # Each mission's result indicator is retained (guide: "Indicateur(s) de
+                # résultats retenu(s) par la CPTS (=base de calcul du financement variable
+                # de la mission)"); 1a and 1b, one funding line, are measured together.
+                drives_funding=True,
             )
         ],
     )
@@ -140,7 +144,34 @@ def _seed_contract(project, coordinator, decider) -> Budget:
     budget.snp_orientation, budget.updated_by = False, coordinator
     budget.save()
     Contract.objects.filter(project=project).update(annual_amount=committed_amount(project, SIGNED))
+    # The figures of the contract's years, kept from the signature (lifecycle.followup).
+    basis_freeze(project, Contract.objects.get(project=project), by=coordinator)
     return budget
+
+
+# What the CPTS declared (lifecycle.models.ContractFact): (kind, mission code or half-year,
+# date, note). The full deployment of the parcours mission is not declared: it is late.
+FACTS = [
+    ("mission_start", "1a", dt.date(2024, 12, 2), "Cellule d'orientation des patients ouverte."),
+    ("mission_start", "1b", dt.date(2024, 12, 2), "Premiers créneaux SNP dans 6 cabinets."),
+    ("mission_start", "2", dt.date(2025, 6, 16), "Premier comité du parcours personne âgée."),
+    ("mission_start", "3", dt.date(2025, 3, 3), "Campagne de dépistage lancée en pharmacie."),
+    ("mission_deployment", "1a", dt.date(2026, 2, 27), "Tout le territoire est couvert."),
+    ("mission_deployment", "1b", dt.date(2026, 2, 27), "Créneaux SNP dans 18 cabinets."),
+    ("mission_deployment", "3", dt.date(2026, 6, 30), "Dépistage proposé dans 24 officines."),
+    ("indicator_review", "1", dt.date(2025, 3, 10), "Revue à mi-année : rythme conforme."),
+    ("indicator_review", "3", dt.date(2026, 3, 9), "Revue à mi-année : parcours en retard."),
+]
+
+
+def _seed_facts(project, coordinator) -> None:
+    for kind, ref, day, note in FACTS:
+        ContractFact.objects.update_or_create(
+            project=project,
+            kind=kind,
+            ref=ref,
+            defaults={"happened_on": day, "note": note, "recorded_by": coordinator},
+        )
 
 
 def _seed_fiches(project, users: dict, coordinator) -> None:
@@ -233,6 +264,7 @@ def seed(seeded: dict) -> None:
     _seed_fiches(project, users, coordinator)
     _seed_dialogues(project, coordinator, president=president, cpam=cpam, ars=ars)
     _seed_payments(project, budget, cpam)
+    _seed_facts(project, coordinator)
     timeline_ensure(
         project,
         [

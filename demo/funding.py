@@ -1,7 +1,8 @@
 """Demo budgets: Pic Saint-Loup balanced (size 2, socle missions and SNP orientation, a FIR
-grant with its notification), Uzège – Pont du Gard (size 1) with an unbalanced prevention
-table. The populations below serve when the territory app gives none; the amounts fit the
-sizes of the demo territories (Grand Pic Saint-Loup: size 2; Pays d'Uzès: size 1).
+grant with its notification), Uzège – Pont du Gard (size 1, deposited: every table balanced,
+as a deposit requires). The populations below serve when the territory app gives none; the
+amounts fit the sizes of the demo territories (Grand Pic Saint-Loup: size 2; Pays d'Uzès: 1).
+The Bassin de Thau's budget is in demo/thau.py.
 
 Idempotent: budgets by project, lines by number, grants by number.
 """
@@ -95,8 +96,8 @@ BUDGETS = {
             ],
             "prevention": [
                 ("INDEMNITES", "Ateliers de prévention des chutes", 14_000),
-                ("MATERIEL", "Matériel d'ateliers et transport", 6_000),
-                ("HONORAIRES", "Éducateur en activité physique adaptée", 5_000),
+                ("MATERIEL", "Matériel d'ateliers et transport", 4_000),
+                ("HONORAIRES", "Éducateur en activité physique adaptée", 4_000),
                 ("AUTRE_RESSOURCE", "Conférence des financeurs du Gard", 2_000),
             ],
         },

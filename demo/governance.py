@@ -190,7 +190,7 @@ PIC_BUREAU = [
     ("Roux", Office.PRESIDENT),
     ("Garnier", Office.VICE_PRESIDENT),
     ("Combes", Office.VICE_PRESIDENT),
-    ("Benali", Office.SECRETAIRE),
+    ("Benali", Office.SECRETAIRE_GENERAL),
     ("Delmas", Office.TRESORIER),
     ("Arnaud", Office.TRESORIER_ADJOINT),
     ("Pagès", Office.MEMBRE),

@@ -1,7 +1,7 @@
 """Demo fiches-actions, inspired by the worked examples of the guide (part 3).
 
-Pic Saint-Loup (being written): six fiches, Julien Roux pilots two of them; the crisis
-mission (6) has no fiche yet, so the overview shows what a deposit still lacks.
+Pic Saint-Loup (being written): six fiches, Julien Roux pilots two of them; no fiche for the
+crisis mission (6), optional under ACI-2019: nothing lacks on the missions side.
 Uzège – Pont du Gard (under review): every socle mission covered.
 Idempotent: fiches are found by their number, rows by theirs.
 

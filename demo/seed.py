@@ -29,6 +29,7 @@ from . import followup as demo_followup
 from . import funding as demo_funding
 from . import governance as demo_governance
 from . import missions as demo_missions
+from . import thau as demo_thau
 from .common import deposit_ensure, timeline_ensure
 
 Kind = Organisation.Kind
@@ -43,6 +44,8 @@ DOMAIN_SEEDS = [
     demo_missions.seed,
     demo_governance.seed,
     demo_followup.seed,
+    # What the contracted Bassin de Thau deposited (after the follow-up: its frozen basis).
+    demo_thau.seed,
 ]
 
 
@@ -340,6 +343,20 @@ LETTER = {
 }
 
 
+# What the other demo letters say of their own CPTS (the rest as LETTER).
+OWN_LETTER = {
+    "uzege-pont-du-gard": {
+        "territory": "Les communes de la communauté de communes Pays d'Uzès et du Pont du "
+        "Gard (Gard), environ 55 000 habitants, entre Nîmes et Avignon.",
+        "diagnostic": "Territoire rural et touristique, afflux estival autour du Pont du "
+        "Gard.\n\n- départs en retraite de médecins généralistes à Uzès\n- peu de "
+        "soins non programmés le week-end\n- isolement des personnes âgées dans les villages",
+        "actors": "- 40 professionnels de santé libéraux engagés\n- centre hospitalier "
+        "d'Uzès\n- SSIAD du pays d'Uzès",
+        "coordination": "Deux MSP (Uzès, Remoulins) ; pas de coordination à l'échelle du "
+        "territoire.",
+    },
+}
 # Who answered each demo intention letter, per body (all validated it).
 ANSWERED_BY = {
     "pic-saint-loup": {"ARS_DD": "isabelle.moreau", "CPAM": "marie.chevalier"},
@@ -403,6 +420,7 @@ def _seed_intention(project, answered_by: dict[str, str], users) -> None:
         project=project,
         defaults={
             **LETTER,
+            **OWN_LETTER.get(project.slug, {}),  # each letter describes its own CPTS
             "porteur": LETTER["porteur"]
             if project.slug == "pic-saint-loup"
             else project.organisation.name,

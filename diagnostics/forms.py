@@ -7,7 +7,7 @@ from cpts_portal.lib.formsets import bounded_formset_factory
 from cpts_portal.lib.numbers import parse_french_decimal
 from cpts_portal.lib.versioning import VersionedFormMixin
 
-from .models import DiagnosticFigure, DiagnosticSection, Need
+from .models import DIAGNOSTIC_SECTION_KEYS, DiagnosticFigure, DiagnosticSection, Need
 
 
 class SearchForm(forms.Form):
@@ -131,7 +131,7 @@ class ImportForm(forms.Form):
         choices=[
             (key, label)
             for key, label in DiagnosticSection.Key.choices
-            if key != DiagnosticSection.Key.NEEDS
+            if key in DIAGNOSTIC_SECTION_KEYS and key != DiagnosticSection.Key.NEEDS
         ],
     )
     file = forms.FileField(

@@ -126,6 +126,10 @@ class DiagnosticSection(Versioned):
         NEEDS = "besoins", "Besoins identifiés"
         SWOT = "forces-faiblesses", "Forces et faiblesses"
         LEADS = "pistes", "Pistes stratégiques"
+        # Sections of the projet de santé's part 3, written like the diagnostic's.
+        PRS = "prs", "Cohérence avec le Projet régional de santé"
+        USAGERS = "usagers", "Implication des usagers"
+        COORDINATION = "coordination", "Organisation de la coordination"
 
     project = models.ForeignKey(
         "projects.Project", on_delete=models.CASCADE, related_name="diagnostic_sections"
@@ -151,6 +155,23 @@ class DiagnosticSection(Versioned):
     @property
     def order(self) -> int:
         return list(self.Key.values).index(self.key)
+
+
+# The sections the projet de santé prints in its part 3 (organisation), not in the
+# diagnostic (part 1). Guide: "Le projet de santé devra bien évidemment être en cohérence avec
+# les objectifs et parcours prioritaires identifiés dans le Projet Régional de Santé" (the ARS
+# may oppose it "en se fondant sur l'absence de respect des objectifs du PRS"); the usagers
+# "doivent nécessairement être impliqués dans l'élaboration de projet de santé"; "La
+# désignation de « pilotes » ou « référents » pour chacune des missions retenues paraît
+# indispensable pour assurer l'organisation [...]".
+PROJECT_SECTION_KEYS = (
+    DiagnosticSection.Key.PRS,
+    DiagnosticSection.Key.USAGERS,
+    DiagnosticSection.Key.COORDINATION,
+)
+DIAGNOSTIC_SECTION_KEYS = tuple(
+    key for key in DiagnosticSection.Key if key not in PROJECT_SECTION_KEYS
+)
 
 
 class DiagnosticFigure(models.Model):

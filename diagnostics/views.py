@@ -241,8 +241,17 @@ SECTION_HELP = {
     Key.SWOT: "Forces, faiblesses, attentes et enjeux du territoire.",
     Key.LEADS: "Les priorités retenues au regard des missions de l'ACI, à approfondir en "
     "groupes de travail.",
+    Key.PRS: "Projet de santé, partie 3 : en quoi les missions retenues répondent aux "
+    "objectifs et parcours prioritaires du Projet régional de santé (l'ARS peut s'opposer au "
+    "projet qui ne les respecte pas).",
+    Key.USAGERS: "Projet de santé, partie 3 : comment les usagers et leurs représentants "
+    "(associations agréées, élus) ont été associés à l'élaboration du projet et le seront à "
+    "son fonctionnement.",
+    Key.COORDINATION: "Projet de santé, partie 3 : le coordinateur, le groupe pilote, les "
+    "pilotes des missions et des groupes de travail, les réunions et la communication entre "
+    "les membres.",
 }
-NO_INDICATORS = {Key.NEEDS}
+NO_INDICATORS = {Key.NEEDS, Key.PRS, Key.USAGERS, Key.COORDINATION}
 
 
 def _section_key(key: str) -> str:

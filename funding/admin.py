@@ -1,7 +1,8 @@
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Bareme, BaremeLine, Budget, BudgetLine, Grant, GrantDocument
+from .models import AciMission, Bareme, BaremeLine, Budget, BudgetLine, Grant, GrantDocument
 
 
 class BaremeLineInline(admin.TabularInline):
@@ -9,12 +10,35 @@ class BaremeLineInline(admin.TabularInline):
     extra = 0
 
 
+class BaremeForm(forms.ModelForm):
+    socle_missions = forms.TypedMultipleChoiceField(
+        label="Missions socle",
+        choices=AciMission.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Obligatoires pour tout projet relevant de ce barème : une fiche-action au "
+        "moins et une part du budget prévisionnel chacune. Les autres missions financées "
+        "(lignes ci-dessous) restent facultatives.",
+    )
+
+    class Meta:
+        model = Bareme
+        fields = ["name", "effective_date", "source", "socle_missions"]
+
+
 @admin.register(Bareme)
 class BaremeAdmin(admin.ModelAdmin):
-    """Administrators enter later barèmes (avenants) from the official text."""
+    """Administrators enter later barèmes (avenants) from the official text, with the missions
+    each makes socle (e.g. the crisis mission, optional under ACI-2019)."""
 
-    list_display = ["name", "effective_date", "source"]
+    form = BaremeForm
+    list_display = ["name", "effective_date", "source", "socle_display"]
     inlines = [BaremeLineInline]
+
+    @admin.display(description="missions socle")
+    def socle_display(self, bareme):
+        labels = dict(AciMission.choices)
+        return ", ".join(labels[code] for code in bareme.socle) or "—"
 
 
 class BudgetLineInline(admin.TabularInline):

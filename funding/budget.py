@@ -23,6 +23,7 @@ from .models import (
     Grant,
     Side,
 )
+from .socle import bareme_day
 from .territory import territory_population
 
 GENERAL_TITLE = "Fonctionnement général — élaboration, coordination, communication"
@@ -141,12 +142,13 @@ def budget_population(budget: Budget) -> tuple[int | None, bool]:
 
 
 def budget_funding(budget: Budget, population: int | None) -> calculator.Funding:
-    """The ACI funding of a regular year (barème in force at the signature, else the latest)."""
+    """The ACI funding of a regular year under the barème that applies to the project
+    (funding.socle.bareme_day: in force at the signature, else today)."""
     return calculator.annual_funding(
         population=population,
         missions=budget.missions,
         snp_orientation=budget.snp_orientation,
-        on=contract_signature_date(budget),
+        on=bareme_day(budget.project, budget=budget),
     )
 
 

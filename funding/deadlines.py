@@ -1,4 +1,6 @@
-"""The ACI payments of a project whose contract has a signature date."""
+"""The ACI payments the budget simulates, from the signature date typed on the budget, before
+any contract. Under contract, the dashboard takes the payments from the follow-up
+(lifecycle.followup: the figures kept for each year, the payments recorded), not from here."""
 
 from django.urls import reverse
 

@@ -24,6 +24,7 @@ class AciMission(models.TextChoices):
 
 
 SOCLE_2019 = [AciMission.ACCES_SOINS, AciMission.PARCOURS, AciMission.PREVENTION]
+_MISSION_VALUES = [m.value for m in AciMission]
 
 
 class Component(models.TextChoices):
@@ -84,6 +85,17 @@ class Bareme(models.Model):
     name = models.CharField("nom", max_length=50, unique=True)
     effective_date = models.DateField("date d'effet", unique=True)
     source = models.CharField("texte de référence", max_length=255, blank=True)
+    # The missions this barème makes compulsory (AciMission codes). Guide (ACI, "FOCUS -
+    # Planifier le déploiement"): "En souscrivant au contrat, les communautés professionnelles
+    # territoriales de santé s'engagent à mettre en place les trois missions socles". The
+    # missions it funds are those with lines; a funded mission not listed here is optional.
+    socle_missions = models.JSONField(
+        "missions socle",
+        default=list,
+        blank=True,
+        help_text="Les missions que tout projet relevant de ce barème doit mettre en œuvre : "
+        "une fiche-action au moins et une part de son budget prévisionnel chacune.",
+    )
 
     objects = BaremeQuerySet.as_manager()
 
@@ -94,6 +106,21 @@ class Bareme(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def socle(self) -> list[str]:
+        """The socle mission codes, in the catalogue order."""
+        return [code for code in _MISSION_VALUES if code in (self.socle_missions or [])]
+
+    @property
+    def funded_missions(self) -> list[str]:
+        """The missions with a yearly line in this barème, in the catalogue order."""
+        funded = {
+            line.mission
+            for line in self.lines.all()
+            if line.mission and line.component in ANNUAL_COMPONENTS
+        }
+        return [code for code in _MISSION_VALUES if code in funded]
 
 
 class BaremeLine(models.Model):

@@ -1,6 +1,7 @@
 """Does an instance's composition meet the rules its CPTS set? Each rule says why, in French."""
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 
 from .models import CompositionRules, Mandate, Office
@@ -26,6 +27,10 @@ def _de(text: str) -> str:
 
 def _plural(count: int, singular: str, plural: str | None = None) -> str:
     return f"{count} {singular if count <= 1 else (plural or singular + 's')}"
+
+
+def _office_count(office: Office, count: int) -> str:
+    return office.label if count == 1 else f"{count} × {office.label}"
 
 
 def composition_check(rules: CompositionRules | None, mandates: list[Mandate]) -> list[RuleResult]:
@@ -117,10 +122,14 @@ def composition_check(rules: CompositionRules | None, mandates: list[Mandate]) -
             results.append(RuleResult(label, False, f"Aucun médecin parmi {listed}."))
 
     if rules.required_offices:
-        offices = [Office(code) for code in rules.required_offices if code in Office.values]
-        label = "Fonctions obligatoires : " + ", ".join(o.label for o in offices)
-        held = {m.office for m in mandates}
-        missing = [o.label for o in offices if o not in held]
+        # An office listed n times must be held by n mandates (Annexe 3: "Deux Vice-Présidents").
+        wanted = Counter(code for code in rules.required_offices if code in Office.values)
+        offices = [Office(code) for code in Office.values if code in wanted]
+        label = "Fonctions obligatoires : " + ", ".join(
+            _office_count(o, wanted[o]) for o in offices
+        )
+        held = Counter(m.office for m in mandates)
+        missing = [_office_count(o, wanted[o] - held[o]) for o in offices if held[o] < wanted[o]]
         if missing:
             results.append(
                 RuleResult(label, False, "Fonction(s) non pourvue(s) : " + ", ".join(missing) + ".")

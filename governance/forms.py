@@ -7,6 +7,7 @@ from geo.models import Commune
 
 from .models import (
     INFORMATION_SYSTEM_FIELDS,
+    AssemblyKind,
     Association,
     CompositionRules,
     Deliberation,
@@ -36,17 +37,33 @@ class AssociationForm(VersionedFormMixin, forms.ModelForm):
             "max_proxies",
             "quorum_numerator",
             "quorum_denominator",
+            "majority",
+            "extraordinary_quorum_numerator",
+            "extraordinary_quorum_denominator",
+            "extraordinary_majority",
         ]
         widgets = {"declaration_date": DATE, "purpose": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
             "quorum_numerator": "Fraction des membres actifs présents ou représentés exigée "
             "(par exemple 1 sur 4 pour un quart).",
+            "extraordinary_quorum_numerator": "Fraction exigée pour une assemblée générale "
+            "extraordinaire (par exemple 1 sur 2 pour la moitié).",
         }
+
+    # Settings added later: a form without them keeps the association's (or the defaults).
+    OPTIONAL = (
+        "majority",
+        "extraordinary_quorum_numerator",
+        "extraordinary_quorum_denominator",
+        "extraordinary_majority",
+    )
 
     def __init__(self, *args, creating: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if creating:
             self.fields["version"].required = False
+        for name in self.OPTIONAL:
+            self.fields[name].required = False
 
     def clean_rna(self):
         return self.cleaned_data["rna"].strip().upper()
@@ -57,6 +74,16 @@ class AssociationForm(VersionedFormMixin, forms.ModelForm):
         if numerator is not None and denominator and numerator > denominator:
             self.add_error(
                 "quorum_numerator", "Le quorum ne peut pas dépasser la totalité des membres."
+            )
+        for name in self.OPTIONAL:
+            if data.get(name) in (None, ""):
+                data[name] = getattr(self.instance, name)
+        numerator = data.get("extraordinary_quorum_numerator")
+        denominator = data.get("extraordinary_quorum_denominator")
+        if numerator is not None and denominator and numerator > denominator:
+            self.add_error(
+                "extraordinary_quorum_numerator",
+                "Le quorum ne peut pas dépasser la totalité des membres.",
             )
         return data
 
@@ -210,6 +237,14 @@ class RulesForm(VersionedFormMixin, forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    vice_presidents = forms.IntegerField(
+        label="Nombre de vice-présidents exigés",
+        min_value=1,
+        max_value=9,
+        required=False,
+        help_text="Quand la fonction vice-président est obligatoire (les statuts types du guide "
+        "en prévoient deux).",
+    )
 
     class Meta:
         model = CompositionRules
@@ -224,8 +259,17 @@ class RulesForm(VersionedFormMixin, forms.ModelForm):
             "required_offices",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        offices = list(self.instance.required_offices or [])
+        self.initial.setdefault("vice_presidents", offices.count(Office.VICE_PRESIDENT) or 1)
+
     def clean(self):
         data = super().clean()
+        offices = [o for o in data.get("required_offices") or [] if o != Office.VICE_PRESIDENT]
+        if Office.VICE_PRESIDENT in (data.get("required_offices") or []):
+            offices += [Office.VICE_PRESIDENT] * (data.get("vice_presidents") or 1)
+        data["required_offices"] = offices
         low, high = data.get("min_members"), data.get("max_members")
         if low is not None and high is not None and low > high:
             self.add_error("max_members", "Le maximum est inférieur au minimum.")
@@ -265,12 +309,17 @@ class MandateEditForm(VersionedFormMixin, MandateForm):
 class MeetingForm(forms.ModelForm):
     class Meta:
         model = Meeting
-        fields = ["body", "meeting_date", "title", "agenda"]
+        fields = ["body", "meeting_date", "assembly_kind", "title", "agenda"]
         widgets = {"meeting_date": DATE, "agenda": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].queryset = Instance.objects.filter(project=project)
+        # Ordinary unless said otherwise (and always for an instance other than the AG).
+        self.fields["assembly_kind"].required = False
+
+    def clean_assembly_kind(self):
+        return self.cleaned_data.get("assembly_kind") or AssemblyKind.ORDINARY
 
 
 class MeetingEditForm(VersionedFormMixin, MeetingForm):
@@ -288,10 +337,41 @@ class MinutesForm(VersionedFormMixin, forms.ModelForm):
 
 
 class DecisionForm(forms.ModelForm):
+    """A decision and its votes. Guide, Annexe 3: "Chaque membre actif bénéficie d'une seule
+    voix": "pour" + "contre" + abstentions never exceed the meeting's votants (`max_votes`,
+    from governance.meetings.MeetingCheck.max_votes)."""
+
     class Meta:
         model = Deliberation
         fields = ["text", "votes_for", "votes_against", "abstentions"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, max_votes: int, recorded: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_votes = max_votes
+        self.recorded = recorded
+        who = (
+            "membres présents ou représentés par un pouvoir valable"
+            if recorded
+            else "membres votants de l'instance (présences non saisies)"
+        )
+        self.fields[
+            "votes_for"
+        ].help_text = f"Pour + contre + abstentions : au plus {max_votes} ({who})."
+
+    def clean(self):
+        data = super().clean()
+        votes = [data.get(name) for name in ("votes_for", "votes_against", "abstentions")]
+        if all(v is not None for v in votes) and sum(votes) > self.max_votes:
+            who = (
+                "votant(s) présent(s) ou représenté(s)" if self.recorded else "membre(s) votant(s)"
+            )
+            self.add_error(
+                "votes_for",
+                f"Pour, contre et abstentions totalisent {sum(votes)} voix : la réunion ne "
+                f"compte que {self.max_votes} {who}, et chaque membre n'a qu'une voix.",
+            )
+        return data
 
 
 class DecisionEditForm(VersionedFormMixin, DecisionForm):

@@ -47,11 +47,21 @@ DOCTORS = frozenset({Profession.MEDECIN_GENERALISTE, Profession.MEDECIN_SPECIALI
 class Office(models.TextChoices):
     PRESIDENT = "PRESIDENT", "président"
     VICE_PRESIDENT = "VICE_PRESIDENT", "vice-président"
+    SECRETAIRE_GENERAL = "SECRETAIRE_GENERAL", "secrétaire général"
     SECRETAIRE = "SECRETAIRE", "secrétaire"
     SECRETAIRE_ADJOINT = "SECRETAIRE_ADJOINT", "secrétaire adjoint"
     TRESORIER = "TRESORIER", "trésorier"
     TRESORIER_ADJOINT = "TRESORIER_ADJOINT", "trésorier adjoint"
     MEMBRE = "MEMBRE", "membre"
+
+
+class Majority(models.TextChoices):
+    """How many "pour" adopt a decision (guide: "l'association peut retenir une majorité
+    simple, absolue, majorité qualifiée...")."""
+
+    SIMPLE = "SIMPLE", "majorité simple (plus de « pour » que de « contre »)"
+    ABSOLUTE = "ABSOLUTE", "majorité absolue (plus de la moitié des votants)"
+    TWO_THIRDS = "TWO_THIRDS", "majorité qualifiée des deux tiers des votants"
 
 
 class Association(Versioned):
@@ -83,6 +93,27 @@ class Association(Versioned):
     quorum_denominator = models.PositiveSmallIntegerField(
         "quorum : dénominateur", default=4, validators=[MinValueValidator(1)]
     )
+    majority = models.CharField(
+        "majorité des décisions ordinaires",
+        max_length=12,
+        choices=Majority.choices,
+        default=Majority.SIMPLE,
+        help_text="Assemblée générale ordinaire et autres instances.",
+    )
+    extraordinary_quorum_numerator = models.PositiveSmallIntegerField(
+        "quorum de l'AG extraordinaire : numérateur", default=1, validators=[MinValueValidator(0)]
+    )
+    extraordinary_quorum_denominator = models.PositiveSmallIntegerField(
+        "quorum de l'AG extraordinaire : dénominateur",
+        default=2,
+        validators=[MinValueValidator(1)],
+    )
+    extraordinary_majority = models.CharField(
+        "majorité de l'AG extraordinaire",
+        max_length=12,
+        choices=Majority.choices,
+        default=Majority.TWO_THIRDS,
+    )
 
     history = HistoricalRecords()
 
@@ -93,6 +124,13 @@ class Association(Versioned):
                 condition=models.Q(quorum_denominator__gte=1)
                 & models.Q(quorum_numerator__lte=models.F("quorum_denominator")),
                 name="governance_association_quorum_is_a_fraction",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(extraordinary_quorum_denominator__gte=1)
+                & models.Q(
+                    extraordinary_quorum_numerator__lte=models.F("extraordinary_quorum_denominator")
+                ),
+                name="governance_association_extraordinary_quorum_is_a_fraction",
             ),
         ]
 
@@ -489,6 +527,11 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(body__kind=Instance.Kind.AG)
 
 
+class AssemblyKind(models.TextChoices):
+    ORDINARY = "ORDINARY", "ordinaire"
+    EXTRAORDINARY = "EXTRAORDINARY", "extraordinaire"
+
+
 class Meeting(Versioned):
     project = models.ForeignKey(
         "projects.Project", on_delete=models.CASCADE, related_name="governance_meetings"
@@ -498,6 +541,14 @@ class Meeting(Versioned):
         Instance, on_delete=models.PROTECT, related_name="meetings", verbose_name="instance"
     )
     meeting_date = models.DateField("date")
+    assembly_kind = models.CharField(
+        "type d'assemblée générale",
+        max_length=14,
+        choices=AssemblyKind.choices,
+        default=AssemblyKind.ORDINARY,
+        help_text="Pour une assemblée générale seulement : l'AG extraordinaire a son propre "
+        "quorum et sa propre majorité (statuts).",
+    )
     title = models.CharField("intitulé", max_length=200)
     agenda = models.TextField("ordre du jour", blank=True)
     minutes = models.TextField("compte rendu", blank=True)
@@ -524,6 +575,13 @@ class Meeting(Versioned):
 
     def __str__(self):
         return f"{self.title} du {self.meeting_date:%d/%m/%Y}"
+
+    @property
+    def is_extraordinary(self) -> bool:
+        """An extraordinary general assembly (its own quorum and majority)."""
+        return (
+            self.body.kind == Instance.Kind.AG and self.assembly_kind == AssemblyKind.EXTRAORDINARY
+        )
 
 
 class Attendance(Versioned):
@@ -581,8 +639,8 @@ class Deliberation(Versioned):
         return self.text[:80]
 
     @property
-    def adopted(self) -> bool:
-        return self.votes_for > self.votes_against
+    def votes_cast(self) -> int:
+        return self.votes_for + self.votes_against + self.abstentions
 
 
 class Partnership(Versioned):

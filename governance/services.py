@@ -25,6 +25,19 @@ from .models import (
 )
 
 # The guide's example (Annexe 3): what a new Bureau starts with; each CPTS edits its own.
+# "L'association est dirigée par un Bureau composé de 6 à 9 membres actifs. Le Bureau comprend
+# à minima trois professions de santé différentes et au moins un tiers de médecins." and "le
+# Bureau comprend à minima les postes suivants : - Un Président ; - Deux Vice-Présidents ;
+# - Un Secrétaire Général ; - Un Trésorier ; - Un Trésorier-adjoint." (an office listed twice
+# must be held twice).
+DEFAULT_BUREAU_OFFICES = [
+    Office.PRESIDENT,
+    Office.VICE_PRESIDENT,
+    Office.VICE_PRESIDENT,
+    Office.SECRETAIRE_GENERAL,
+    Office.TRESORIER,
+    Office.TRESORIER_ADJOINT,
+]
 DEFAULT_BUREAU_RULES = {
     "min_members": 6,
     "max_members": 9,
@@ -33,7 +46,7 @@ DEFAULT_BUREAU_RULES = {
     "doctors_numerator": 1,
     "doctors_denominator": 3,
     "doctor_in_presidency": True,
-    "required_offices": [Office.PRESIDENT, Office.TRESORIER, Office.SECRETAIRE],
+    "required_offices": DEFAULT_BUREAU_OFFICES,
 }
 STATUTORY_INSTANCES = [
     # kind, name, slug, order

@@ -47,7 +47,7 @@ from .forms import (
 )
 from .imports import COLUMNS, parse_members
 from .indemnities import yearly_totals
-from .meetings import checks_for, meeting_check, voters_for
+from .meetings import checks_for, decision_outcome, meeting_check, voters_for
 from .models import (
     INFORMATION_SYSTEM_FIELDS,
     Association,
@@ -57,6 +57,7 @@ from .models import (
     Indemnity,
     InformationSystem,
     Instance,
+    Majority,
     Mandate,
     Meeting,
     Member,
@@ -651,10 +652,9 @@ def meeting_edit(request, slug, number):
 def meeting_detail(request, slug, number):
     project = _read(request, slug)
     meeting = access.get_meeting(project, number)
-    attendances = list(
-        Attendance.objects.filter(meeting=meeting).select_related("member", "proxy_holder")
-    )
+    attendances = _attendances(meeting)
     check = meeting_check(meeting, association=_association(project), attendances=attendances)
+    decisions = [(d, decision_outcome(d, check)) for d in meeting.decisions.all()]
     context = _context(
         request,
         project,
@@ -662,7 +662,8 @@ def meeting_detail(request, slug, number):
         meeting=meeting,
         attendances=attendances,
         check=check,
-        decisions=meeting.decisions.all(),
+        decisions=decisions,
+        majority=Majority(check.majority).label,
     )
     return render(request, "governance/meeting_detail.html", context)
 
@@ -759,12 +760,24 @@ def _int(value):
         return None
 
 
+def _attendances(meeting: Meeting) -> list[Attendance]:
+    return list(Attendance.objects.filter(meeting=meeting).select_related("member", "proxy_holder"))
+
+
+def _votes_limit(project, meeting: Meeting) -> dict:
+    """The DecisionForm's bound on the votes: the meeting's votants (see MeetingCheck)."""
+    check = meeting_check(
+        meeting, association=_association(project), attendances=_attendances(meeting)
+    )
+    return {"max_votes": check.max_votes, "recorded": check.recorded}
+
+
 @require_http_methods(["GET", "POST"])
 def decision_create(request, slug, number):
     project = _write(request, slug)
     meeting = access.get_meeting(project, number)
     back = reverse("governance:meeting-detail", args=[slug, number])
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(request.POST or None, **_votes_limit(project, meeting))
     title = f"Nouvelle décision — {meeting.title}"
     if request.method == "POST":
         if form.is_valid():
@@ -782,7 +795,9 @@ def decision_edit(request, slug, number, decision):
     return _versioned_edit(
         request,
         project,
-        form=DecisionEditForm(request.POST or None, instance=decision),
+        form=DecisionEditForm(
+            request.POST or None, instance=decision, **_votes_limit(project, meeting)
+        ),
         title=f"Modifier une décision — {meeting.title}",
         back=reverse("governance:meeting-detail", args=[slug, number]),
         save=partial(services.decision_update, decision=decision, by=request.user),

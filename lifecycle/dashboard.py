@@ -1,5 +1,6 @@
 """Every deadline of a project, gathered from the apps (flow layer), and its iCalendar feed."""
 
+import dataclasses
 import datetime as dt
 import hashlib
 import secrets
@@ -8,72 +9,116 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from cpts_portal.lib.dates import add_months
+from cpts_portal.lib.numbers import euros
 from funding import deadlines as funding_deadlines
 from governance import deadlines as governance_deadlines
 from missions import deadlines as missions_deadlines
-from projects.deadlines import Deadline, deadline_warning, opposition_deadline
-from projects.models import AnnualDialogue, CalendarFeed, Contract, Project, State
+from projects.deadlines import Deadline, deadline_warning, deposit_clock
+from projects.models import CalendarFeed, Contract, Project
+
+from . import followup
+from .models import ContractFact
 
 
 def project_deadlines(project: Project) -> list[Deadline]:
     items = []
     deposit = project.current_deposit()
     if deposit is not None:
-        deadline = opposition_deadline(deposit.clock_start_date)
-        decided = project.state not in (State.DEPOSITED, State.INCOMPLETE)
-        items.append(
-            Deadline(
-                date=deadline,
-                label="Fin du délai d'opposition de l'ARS (projet de santé)",
-                kind="review_end",
-                url=f"/projets/{project.slug}/",
-                done=decided,
-            )
-        )
+        items.append(review_deadline(project, deposit))
     contract = Contract.objects.filter(project=project).first()
     signature = contract.signature_date if contract else None
     if contract:
         items.extend(contract_deadlines(project, contract))
     # The domain apps' own deadlines (the territory and the diagnostic have none).
-    items.extend(missions_deadlines.deadlines(project, signature_date=signature))
+    missions = missions_deadlines.deadlines(project, signature_date=signature)
+    items.extend(facts_close(project, missions) if contract else missions)
     items.extend(governance_deadlines.deadlines(project))
-    items.extend(funding_deadlines.deadlines(project))
+    # Under contract, the payments are the follow-up's (contract_deadlines); before, the
+    # funding app's simulated schedule.
+    if not contract:
+        items.extend(funding_deadlines.deadlines(project))
     return sorted(items, key=lambda d: (d.date, d.label))
 
 
+def facts_close(project: Project, items: list[Deadline], facts=None) -> list[Deadline]:
+    """`items` with the deadlines a recorded fact closes marked done (a mission's start or
+    full deployment declared by the CPTS, an indicator review held)."""
+    if facts is None:
+        facts = {(f.kind, f.ref): f for f in ContractFact.objects.filter(project=project)}
+    closed = []
+    for item in items:
+        fact = facts.get((item.kind, item.ref))
+        if fact is not None and not item.done:
+            item = dataclasses.replace(
+                item, done=True, label=f"{item.label} — fait le {fact.happened_on:%d/%m/%Y}"
+            )
+        closed.append(item)
+    return closed
+
+
+def review_deadline(project: Project, deposit) -> Deadline:
+    """The ARS clock's row, from its one source (projects.deadlines.deposit_clock): the
+    deadline while it runs, the decision or the tacit validation once there is one."""
+    clock = deposit_clock(deposit)
+    return Deadline(
+        date=clock.event_date,
+        label=clock.event_label,
+        kind="review_end",
+        url=f"/projets/{project.slug}/",
+        done=clock.decided,
+    )
+
+
 def contract_deadlines(project: Project, contract: Contract) -> list[Deadline]:
-    """The yearly dialogue at each anniversary, indicator reviews twice a year, the end."""
-    today = timezone.localdate()
+    """The yearly dialogue at the end of each contract year, the payments of the follow-up
+    (closed by the payments recorded), indicator reviews twice a year (closed by the meeting
+    recorded), the end of the contract."""
     start = contract.signature_date
-    url = f"/projets/{project.slug}/"
-    signed = {
-        dialogue.year
-        for dialogue in AnnualDialogue.objects.filter(project=project).only(
-            "year", "cpts_signed_at", "cpam_signed_at", "ars_signed_at"
+    url = f"/projets/{project.slug}/suivi/"
+    years = followup.follow_up(project)["years"]
+    items = []
+    for year in years:
+        number = year.dates["number"]
+        year_url = f"{url}annee-{number}/"
+        items.append(
+            Deadline(
+                date=year.dates["dialogue_due"],
+                label=f"Dialogue de gestion annuel (fin de l'année {number} du contrat)",
+                kind="annual_dialogue",
+                url=year_url,
+                done=year.status == "signé",
+            )
         )
-        if dialogue.is_signed
-    }
-    items = [
-        Deadline(
-            date=add_months(start, 12 * year),
-            label=f"Dialogue de gestion annuel (fin de l'année {year} du contrat)",
-            kind="annual_dialogue",
-            url=f"/projets/{project.slug}/suivi/annee-{year}/",
-            done=year in signed,
-        )
-        for year in range(1, Contract.YEARS + 1)
-    ]
-    items += [
-        Deadline(
-            date=add_months(start, 6 * half),
-            label="Revue des indicateurs (deux fois par an)",
-            kind="indicator_review",
-            url=url,
-            done=add_months(start, 6 * half) < today,
-        )
-        for half in range(1, 2 * Contract.YEARS + 1)
-        if half % 2  # the even ones fall on the yearly dialogue
-    ]
+        for due in year.dues:
+            amount = due.expected.amount
+            label = f"Versement ACI — {due.expected.label} : {euros(amount)}"
+            if due.done:
+                label += " — versé"
+            elif due.paid:
+                label += f" — versé {euros(due.paid)}, reste {euros(due.remaining)}"
+            items.append(
+                Deadline(
+                    date=due.expected.date,
+                    label=label,
+                    kind="payment",
+                    url=year_url,
+                    done=due.done,
+                    ref=f"{number}-{due.expected.kind}",
+                )
+            )
+    items += facts_close(
+        project,
+        [
+            Deadline(
+                date=add_months(start, 6 * half),
+                label=f"Revue des indicateurs (semestre {half} du contrat)",
+                kind="indicator_review",
+                url=url,
+                ref=str(half),
+            )
+            for half in followup.REVIEW_HALVES
+        ],
+    )
     items.append(
         Deadline(
             date=contract.end_date, label="Fin du contrat ACI (5 ans)", kind="contract_end", url=url
@@ -98,7 +143,9 @@ def classify(items: list[Deadline], *, today: dt.date | None = None) -> list[dic
                 "status": status,
                 "status_label": label,
                 "days_left": (item.date - today).days,
-                "warning": deadline_warning(item.date) if item.kind == "review_end" else "",
+                "warning": deadline_warning(item.date)
+                if item.kind == "review_end" and not item.done
+                else "",
             }
         )
     return rows

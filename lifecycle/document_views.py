@@ -13,6 +13,10 @@ from projects.models import Document, IntentionLetter
 
 from . import documents
 
+# Documents asked from their own pages (the follow-up's dialogue, the contract), which any
+# reader of the project may read.
+ASKED_ELSEWHERE = (Document.Kind.ANNUAL_DIALOGUE, Document.Kind.ACI_CONTRACT)
+
 
 def _kinds_for(user, project) -> list[str]:
     """The documents this user may ask for on this project."""
@@ -32,7 +36,7 @@ def _visible(user, project, document) -> bool:
     grant = access.access_for(user, project)
     if document.deposit_id is not None:  # what was deposited: the CPTS and its reviewers
         return bool(grant.cpts_role or grant.review_roles or grant.analyst)
-    if document.kind == Document.Kind.ANNUAL_DIALOGUE:  # asked from the follow-up pages
+    if document.kind in ASKED_ELSEWHERE:
         return grant.any
     return document.kind in _kinds_for(user, project)
 
@@ -55,6 +59,8 @@ def document_list(request, slug):
             "project": project,
             "kinds": [(kind, Document.Kind(kind).label) for kind in kinds],
             "documents": recent,
+            # The Word export of the working draft (word_views), for its own people.
+            "may_export_word": Document.Kind.PROJET_DE_SANTE in kinds,
         },
     )
 
@@ -107,8 +113,12 @@ def document_detail(request, slug, pk):
 
 
 def _may_ask(user, project, document) -> bool:
-    """Whoever may ask for this document may relaunch it."""
-    if document.kind == Document.Kind.ANNUAL_DIALOGUE:  # asked from the follow-up pages
+    """Whoever may ask for this document may relaunch it; a formal act, its addressee (the
+    CPTS) and the reviewers (issue 15)."""
+    if document.kind in documents.FORMAL_ACTS:
+        grant = access.access_for(user, project)
+        return bool(grant.cpts_role or grant.review_roles)
+    if document.kind in ASKED_ELSEWHERE:
         return access.access_for(user, project).any
     return document.kind in _kinds_for(user, project)
 

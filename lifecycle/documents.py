@@ -18,7 +18,8 @@ from django.utils import timezone
 from cpts_portal.lib import outbox, pdf
 from projects.models import Document, Project
 
-from . import document_data
+from . import act_data, contract_document, document_data
+from .notifications import notify_act_task
 
 TEMPLATES = {
     Document.Kind.PROJET_DE_SANTE: "documents/projet_de_sante.html",
@@ -27,6 +28,11 @@ TEMPLATES = {
     Document.Kind.ANNUAL_DIALOGUE: "documents/annual_dialogue.html",
     # The simulator's own print template: its synchronous PDF and this document look alike.
     Document.Kind.FUNDING_SIMULATION: "funding/simulation_pdf.html",
+    Document.Kind.ACI_CONTRACT: "documents/aci_contract.html",
+    Document.Kind.ACK_RECEIPT: "documents/ack_receipt.html",
+    Document.Kind.MISSING_PIECES: "documents/missing_pieces.html",
+    Document.Kind.DECISION_LETTER: "documents/decision_letter.html",
+    Document.Kind.TACIT_ATTESTATION: "documents/tacit_attestation.html",
 }
 
 
@@ -40,6 +46,11 @@ def document_context(project: Project, kind: str, params: dict | None = None) ->
         Document.Kind.AVIS_GRID: document_data.avis_grid,
         Document.Kind.ANNUAL_DIALOGUE: document_data.annual_dialogue,
         Document.Kind.FUNDING_SIMULATION: document_data.funding_simulation,
+        Document.Kind.ACI_CONTRACT: contract_document.contract_data,
+        Document.Kind.ACK_RECEIPT: act_data.ack_receipt,
+        Document.Kind.MISSING_PIECES: act_data.missing_pieces,
+        Document.Kind.DECISION_LETTER: act_data.decision_letter,
+        Document.Kind.TACIT_ATTESTATION: act_data.tacit_attestation,
     }[kind]
     data = builder(project, **params) if params else builder(project)
     return {"project": project, **data}
@@ -47,6 +58,15 @@ def document_context(project: Project, kind: str, params: dict | None = None) ->
 
 def render_html(project: Project, kind: str, params: dict | None = None) -> str:
     return render_to_string(TEMPLATES[kind], document_context(project, kind, params))
+
+
+def render_pdf(project: Project, kind: str, html: str) -> tuple[bytes, int]:
+    """The PDF of `html`; the projet de santé with its uploaded annexes' pages merged in
+    (their hashes are in `html`: a changed annex is a new document)."""
+    inserts = (
+        document_data.annex_inserts(project, html) if kind == Document.Kind.PROJET_DE_SANTE else {}
+    )
+    return pdf.render(html, inserts=inserts)
 
 
 def _hash(html: str) -> str:
@@ -71,9 +91,7 @@ def is_stuck(document: Document) -> bool:
 
 
 def may_retry(document: Document) -> bool:
-    return document.deposit_id is None and (
-        document.status == Document.Status.FAILED or is_stuck(document)
-    )
+    return document.status == Document.Status.FAILED or is_stuck(document)
 
 
 def document_request(*, project: Project, kind: str, by, params: dict | None = None) -> Document:
@@ -106,6 +124,12 @@ def document_retry(*, document: Document, by) -> Document:
     """Relaunch ("Relancer"): the failed or stuck document is given up (marked failed) and
     asked again."""
     stuck = Document.objects.select_for_update().get(pk=document.pk)
+    if stuck.deposit_id is not None:
+        # The deposited PDF: rendered again from the HTML frozen at the deposit, same record.
+        stuck.status, stuck.error, stuck.requested_at = Document.Status.PENDING, "", timezone.now()
+        stuck.save(update_fields=["status", "error", "requested_at"])
+        outbox.enqueue(render_document_task, document_id=stuck.pk)
+        return stuck
     if stuck.status in WAITING:
         stuck.status = Document.Status.FAILED
         stuck.error = STALE_MESSAGE
@@ -134,8 +158,9 @@ def document_render(*, document: Document) -> Document:
         return document
     Document.objects.filter(pk=document.pk).update(status=Document.Status.RUNNING)
     try:
-        html = render_html(document.project, document.kind, document.params)
-        content, pages = pdf.render(html)
+        # A deposited document prints the HTML frozen at the deposit.
+        html = document.source_html or render_html(document.project, document.kind, document.params)
+        content, pages = render_pdf(document.project, document.kind, html)
     except Exception as error:  # noqa: BLE001 - any failure must reach the user, not vanish
         document.status = Document.Status.FAILED
         document.error = f"{type(error).__name__} : {error}"
@@ -154,22 +179,61 @@ def document_render(*, document: Document) -> Document:
 
 
 def document_freeze_for_deposit(*, project: Project, deposit, by) -> Document:
-    """Render the projet de santé now and attach it to the deposit (kept as deposited)."""
+    """Freeze the projet de santé's HTML now, in the deposit's transaction (it prints exactly
+    what the snapshot holds), and queue its PDF for the worker (issue 15: the deposit answers
+    at once; the document's page shows the progress). The PDF stays attached to the deposit,
+    with its hash, whatever comes after."""
     html = render_html(project, Document.Kind.PROJET_DE_SANTE)
-    content, pages = pdf.render(html)
-    document = Document(
+    document = Document.objects.create(
         project=project,
         kind=Document.Kind.PROJET_DE_SANTE,
         content_hash=_hash(html),
+        source_html=html,
         requested_by=by,
         deposit=deposit,
-        pages=pages,
-        file_hash=hashlib.sha256(content).hexdigest(),
-        status=Document.Status.DONE,
-        finished_at=timezone.now(),
     )
-    document.file.save(document.filename, ContentFile(content), save=False)
-    document.save()
+    outbox.enqueue(render_document_task, document_id=document.pk)
+    return document
+
+
+FORMAL_ACTS = (
+    Document.Kind.ACK_RECEIPT,
+    Document.Kind.MISSING_PIECES,
+    Document.Kind.DECISION_LETTER,
+    Document.Kind.TACIT_ATTESTATION,
+)
+
+
+def act_produce(*, deposit, kind: str, by, on=None, **extra) -> Document:
+    """A formal act of the review (issue 15), at its event, in the event's transaction: its
+    HTML frozen now (it states the facts of this moment), its PDF rendered by the worker and
+    its e-mail sent to the CPTS and the CPAM, both through the outbox. The same act asked
+    again with nothing changed is the document already produced (no second e-mail)."""
+    on = on or timezone.localdate()
+    project = deposit.project
+    params = {"deposit": deposit.number, "date": on.isoformat(), **extra}
+    html = render_html(project, kind, params)
+    content_hash = _hash(html)
+    existing = (
+        Document.objects.filter(
+            project=project, kind=kind, params=params, content_hash=content_hash
+        )
+        .exclude(status=Document.Status.FAILED)
+        .first()
+    )
+    if existing is not None:
+        return existing
+    document = Document.objects.create(
+        project=project,
+        kind=kind,
+        params=params,
+        content_hash=content_hash,
+        source_html=html,
+        requested_by=by,
+        deposit=deposit,
+    )
+    outbox.enqueue(render_document_task, document_id=document.pk)
+    outbox.enqueue(notify_act_task, document_id=document.pk)
     return document
 
 

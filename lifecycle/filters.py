@@ -4,22 +4,17 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from geo.models import Departement
-from projects.deadlines import REVIEW_MONTHS, latest_start_before
-from projects.models import AnnualDialogue, Contract, Deposit, Project, State
+from projects.deadlines import latest_start_before
+from projects.models import AnnualDialogue, Contract, Project, State
 
 
 def late_q(today=None) -> Q:
-    """Projects behind a deadline that reviewers act on: a review whose opposition deadline
-    has passed without a decision, or a yearly dialogue de gestion whose anniversary has
-    passed without the three signatures. One SQL condition, whatever the number of projects."""
+    """Projects behind a deadline that reviewers act on: a yearly dialogue de gestion whose
+    anniversary has passed without the three signatures. (A review whose opposition deadline
+    has passed is not late: the project is réputé validé, projects.deadlines.clock_state.)
+    One SQL condition, whatever the number of projects."""
     today = today or timezone.localdate()
-    latest = Deposit.objects.filter(project=OuterRef("pk")).order_by("-number")
-    review_over = Exists(
-        latest.filter(
-            clock_start_date__lte=latest_start_before(today, REVIEW_MONTHS), is_incomplete=False
-        )[:1]
-    )
-    condition = Q(state=State.DEPOSITED) & Q(review_over)
+    condition = None
     for year in range(1, Contract.YEARS + 1):
         signed = AnnualDialogue.objects.filter(
             project=OuterRef("pk"),
@@ -29,7 +24,8 @@ def late_q(today=None) -> Q:
             ars_signed_at__isnull=False,
         )
         due = Q(contract__signature_date__lte=latest_start_before(today, 12 * year))
-        condition |= Q(state=State.CONTRACTED) & due & ~Exists(signed)
+        late = Q(state=State.CONTRACTED) & due & ~Exists(signed)
+        condition = late if condition is None else condition | late
     return condition
 
 

@@ -29,14 +29,21 @@ from funding import calculator
 from funding.budget import budget_population
 from funding.calculator import BALANCE_DELAY_MONTHS
 from funding.models import Budget
+from geo.population import size_tier
+from missions import deadlines as missions_deadlines
 from missions.results import mission_attainment, result_indicators
 from projects.access import ProjectAccess
 from projects.models import AnnualDialogue, Contract, ContractPayment, Project, ProjectEvent
 
+from .models import ContractFact, ContractYearBasis
 from .notifications import notify_event_task
 
 Party = AnnualDialogue.Party
 YEARS = range(1, Contract.YEARS + 1)
+# The half-years (1, 3, 5, …) that end with an indicator review: the even ones fall on the
+# yearly dialogue.
+REVIEW_HALVES = [half for half in range(1, 2 * Contract.YEARS + 1) if half % 2]
+Fact = ContractFact.Kind
 
 
 class FollowUpError(Exception):
@@ -64,6 +71,14 @@ def may_prepare(grant: ProjectAccess) -> bool:
     )
 
 
+def may_declare(grant: ProjectAccess, kind: str) -> bool:
+    """The CPTS (coordinator or bureau) declares its missions' start and full deployment; any
+    party records that an indicator review was held."""
+    if kind == Fact.INDICATOR_REVIEW:
+        return bool(parties_of(grant))
+    return Party.CPTS in parties_of(grant)
+
+
 def may_record_payment(grant: ProjectAccess) -> bool:
     """The CPAM pays, so the CPAM records (README, "Rules decided by the portal"): an
     administrator reads the payments and records one only as a member of that CPAM."""
@@ -75,13 +90,24 @@ def may_record_payment(grant: ProjectAccess) -> bool:
 
 @dataclass
 class FundingBasis:
+    """What a contract year's funding is computed on."""
+
     population: int
     missions: list[str]  # funding codes (funding.models.Mission)
     snp_orientation: bool
+    tier: int | None = None
+    bareme: str = ""  # "" : the contract's
+    taken_on: dt.date | None = None  # None: read from the live budget, not frozen
+    from_year: int | None = None  # the contract year whose figures these are
+
+    @property
+    def mission_names(self) -> list[str]:
+        labels = calculator.mission_labels()
+        return [labels.get(code, code) for code in self.missions]
 
 
 def funding_basis(project: Project) -> FundingBasis | None:
-    """The population and missions the ACI funding is computed from (the project's budget)."""
+    """The population and missions of the project's budget today (live, not frozen)."""
 
     budget = Budget.objects.filter(project=project).first()
     if budget is None:
@@ -93,7 +119,106 @@ def funding_basis(project: Project) -> FundingBasis | None:
         population=population,
         missions=list(budget.missions),
         snp_orientation=budget.snp_orientation,
+        tier=size_tier(population),
     )
+
+
+def _stored(row: ContractYearBasis) -> FundingBasis:
+    return FundingBasis(
+        population=row.population,
+        missions=list(row.missions),
+        snp_orientation=row.snp_orientation,
+        tier=row.tier,
+        bareme=row.bareme,
+        taken_on=row.taken_on,
+        from_year=row.year,
+    )
+
+
+def year_bases(project: Project) -> dict[int, FundingBasis | None]:
+    """Contract year -> its basis (one query, two without any frozen basis): the row of the
+    year, else the one of the year before (a size change applies only from the year whose
+    dialogue adopts it). A contract recorded before the bases were kept reads the budget."""
+
+    rows = {row.year: row for row in ContractYearBasis.objects.filter(project=project)}
+    if not rows:
+        live = funding_basis(project)
+        return {year: live for year in YEARS}
+    bases, current = {}, None
+    for year in YEARS:
+        if year in rows:
+            current = _stored(rows[year])
+        bases[year] = current
+    return bases
+
+
+def basis_freeze(project: Project, contract: Contract, *, by=None) -> ContractYearBasis | None:
+    """Keeps the figures of the budget as the basis of the contract from year 1 (at the
+    contract's start); None when the budget cannot give them. Idempotent."""
+
+    basis = funding_basis(project)
+    if basis is None:
+        return None
+    row, _ = ContractYearBasis.objects.get_or_create(
+        project=project,
+        year=1,
+        defaults={
+            "population": basis.population,
+            "tier": basis.tier,
+            "bareme": contract.bareme,
+            "missions": basis.missions,
+            "snp_orientation": basis.snp_orientation,
+            "taken_on": contract.signature_date,
+            "taken_by": by,
+        },
+    )
+    return row
+
+
+def basis_adopt(*, project: Project, contract: Contract, year: int, by) -> ContractYearBasis:
+    """The dialogue of `year` agrees the budget's current figures (a change of size, of the
+    missions) from `year` on; never for a year whose dialogue a party has signed, nor for a
+    year that follows it."""
+
+    basis = funding_basis(project)
+    if basis is None:
+        raise FollowUpError(
+            "Le budget du projet (population et missions financées) est nécessaire."
+        )
+    with transaction.atomic():
+        locked = [
+            d.year
+            for d in AnnualDialogue.objects.select_for_update().filter(
+                project=project, year__gte=year
+            )
+            if d.is_locked
+        ]
+        if locked:
+            raise FollowUpError(
+                f"Le dialogue de l'année {min(locked)} a été signé : les chiffres de cette "
+                "année ne changent plus. Actualisez la base à partir de l'année qui suit."
+            )
+        row, _ = ContractYearBasis.objects.update_or_create(
+            project=project,
+            year=year,
+            defaults={
+                "population": basis.population,
+                "tier": basis.tier,
+                "bareme": contract.bareme,
+                "missions": basis.missions,
+                "snp_orientation": basis.snp_orientation,
+                "taken_on": timezone.localdate(),
+                "taken_by": by,
+            },
+        )
+        _event(
+            project,
+            "basis_adopt",
+            f"Base de financement actualisée à partir de l'année {year} du contrat",
+            by,
+            comment=f"{basis.population} habitants, strate {basis.tier}",
+        )
+    return row
 
 
 def committed_amount(project: Project, signature_date: dt.date) -> Decimal | None:
@@ -113,23 +238,24 @@ def committed_amount(project: Project, signature_date: dt.date) -> Decimal | Non
         return None
 
 
-def contract_bareme(contract: Contract):
-    """The contract's barème (its lines loaded), or None when none is recorded."""
+def contract_bareme(contract: Contract, name: str = ""):
+    """The barème `name`, else the contract's (its lines loaded), or None when none is found."""
 
     try:
-        return calculator.get_bareme(contract.bareme or None, on=contract.signature_date)
+        return calculator.get_bareme(name or contract.bareme or None, on=contract.signature_date)
     except calculator.FundingError:
         return None
 
 
 def year_dates(contract: Contract, year: int) -> dict:
     start, end = contract.year_period(year)
+    anniversary = end + dt.timedelta(days=1)
     return {
         "number": year,
         "start": start,
         "end": end,
-        "dialogue_due": end,
-        "balance_due": add_months(end, BALANCE_DELAY_MONTHS),
+        "dialogue_due": anniversary,  # held at the anniversary, as lifecycle.filters counts
+        "balance_due": add_months(anniversary, BALANCE_DELAY_MONTHS),
     }
 
 
@@ -146,6 +272,22 @@ def measured_rates(project: Project, year: int) -> tuple[dict, dict]:
 
 
 @dataclass
+class Due:
+    """One payment of the schedule and what the CPAM recorded against it."""
+
+    expected: object  # funding.calculator.Payment
+    paid: Decimal
+
+    @property
+    def remaining(self) -> Decimal:
+        return max(self.expected.amount - self.paid, Decimal(0))
+
+    @property
+    def done(self) -> bool:
+        return self.paid > 0 and self.remaining == 0
+
+
+@dataclass
 class YearView:
     dates: dict
     dialogue: AnnualDialogue | None
@@ -153,6 +295,8 @@ class YearView:
     expected: list = field(default_factory=list)  # funding.calculator.Payment of the year
     funding: object = None  # funding.calculator.Funding with the agreed rates
     missions: list[dict] = field(default_factory=list)
+    basis: FundingBasis | None = None
+    unknown: list[str] = field(default_factory=list)  # missions estimated without a rate
 
     @property
     def paid(self) -> Decimal:
@@ -161,6 +305,19 @@ class YearView:
     @property
     def expected_total(self) -> Decimal:
         return sum((p.amount for p in self.expected), Decimal(0))
+
+    @property
+    def dues(self) -> list[Due]:
+        """The year's payments of the schedule, each with what was paid for it: the one
+        source of the balance due (follow-up pages, dashboard, PDF)."""
+        paid = defaultdict(Decimal)
+        for payment in self.payments:
+            paid[payment.kind] += payment.amount
+        return [Due(expected=p, paid=paid[p.kind]) for p in self.expected]
+
+    @property
+    def remaining(self) -> Decimal:
+        return sum((due.remaining for due in self.dues), Decimal(0))
 
     @property
     def status(self) -> str:
@@ -191,17 +348,29 @@ def year_view(
     with_missions: bool = False,
     bareme=None,
 ) -> YearView:
-    view = YearView(dates=year_dates(contract, year), dialogue=dialogue, payments=payments)
+    """A contract year. Its estimate takes each mission's agreed rate, else its measured one,
+    else 100 % (the rate is then unknown, and the page says so)."""
+    view = YearView(
+        dates=year_dates(contract, year), dialogue=dialogue, payments=payments, basis=basis
+    )
     if basis is None:
         return view
-    bareme = bareme or contract_bareme(contract)
+    if bareme is None or (basis.bareme and bareme.name != basis.bareme):
+        bareme = contract_bareme(contract, basis.bareme)
     if bareme is None:
         return view
     labels = calculator.mission_labels()
-    measured, indicators = measured_rates(project, year) if with_missions else ({}, {})
+    measured, indicators = measured_rates(project, year)
     agreed = agreed_rates(dialogue)
-    # Until the dialogue agrees a rate, the measured one (else 100 %) gives the estimate.
-    rates = {code: agreed.get(code, measured.get(code, Decimal(1))) for code in basis.missions}
+    rates = {}
+    for code in basis.missions:
+        rate = agreed.get(code)
+        if rate is None:
+            rate = measured.get(code)
+        if rate is None:
+            view.unknown.append(labels.get(code, code))
+            rate = Decimal(1)
+        rates[code] = rate
     try:
         view.funding = calculator.annual_funding(
             population=basis.population,
@@ -227,6 +396,7 @@ def year_view(
                     "label": labels.get(code, code),
                     "measured": measured.get(code),
                     "agreed": agreed.get(code),
+                    "unknown": agreed.get(code) is None and measured.get(code) is None,
                     "indicators": indicators.get(code, []),
                     "variable_base": sum((line.base for line in variable), Decimal(0)),
                     "variable_due": sum((line.amount for line in variable), Decimal(0)),
@@ -244,8 +414,8 @@ def follow_up(project: Project) -> dict:
     payments = defaultdict(list)
     for payment in ContractPayment.objects.filter(project=project):
         payments[payment.year].append(payment)
-    basis = funding_basis(project)
-    bareme = contract_bareme(contract) if basis is not None else None
+    bases = year_bases(project)
+    bareme = contract_bareme(contract) if any(bases.values()) else None
     years = [
         year_view(
             project,
@@ -253,12 +423,17 @@ def follow_up(project: Project) -> dict:
             year,
             dialogue=dialogues.get(year),
             payments=payments[year],
-            basis=basis,
+            basis=bases[year],
             bareme=bareme,
         )
         for year in YEARS
     ]
-    return {"contract": contract, "years": years, "basis": basis}
+    return {
+        "contract": contract,
+        "years": years,
+        "basis": bases[1],
+        "remaining": sum((y.remaining for y in years), Decimal(0)),
+    }
 
 
 def dialogue_view(project: Project, contract: Contract, year: int) -> YearView:
@@ -270,9 +445,44 @@ def dialogue_view(project: Project, contract: Contract, year: int) -> YearView:
         .select_related("cpts_signed_by", "cpam_signed_by", "ars_signed_by", "updated_by")
         .first(),
         payments=list(ContractPayment.objects.filter(project=project, year=year)),
-        basis=funding_basis(project),
+        basis=year_bases(project)[year],
         with_missions=True,
     )
+
+
+@dataclass
+class FactRow:
+    kind: str
+    ref: str
+    label: str
+    due: dt.date
+    fact: ContractFact | None
+
+    @property
+    def late(self) -> bool:
+        return self.fact is None and self.due < timezone.localdate()
+
+
+def fact_rows(project: Project, contract: Contract) -> list[FactRow]:
+    """The deadlines a declared fact closes (missions' start and full deployment, indicator
+    reviews), each with its fact when recorded (a fixed number of queries)."""
+    facts = {(f.kind, f.ref): f for f in ContractFact.objects.filter(project=project)}
+    start = contract.signature_date
+    rows = [
+        FactRow(item.kind, item.ref, item.label, item.date, facts.get((item.kind, item.ref)))
+        for item in missions_deadlines.deadlines(project, signature_date=start)
+    ]
+    rows += [
+        FactRow(
+            Fact.INDICATOR_REVIEW,
+            str(half),
+            f"Revue des indicateurs (semestre {half} du contrat)",
+            add_months(start, 6 * half),
+            facts.get((Fact.INDICATOR_REVIEW, str(half))),
+        )
+        for half in REVIEW_HALVES
+    ]
+    return sorted(rows, key=lambda row: (row.due, row.label))
 
 
 # --- Writes ---------------------------------------------------------------------------------
@@ -291,6 +501,9 @@ def _event(project: Project, action: str, label: str, by, comment: str = "") -> 
     )
 
     outbox.enqueue(notify_event_task, event_id=event.pk)
+
+
+event = _event  # the contract's signatures use it too (lifecycle.contract)
 
 
 def _locked_message(dialogue: AnnualDialogue) -> str:
@@ -319,6 +532,26 @@ def dialogue_save(*, project: Project, year: int, by, version: int, fields: dict
     )
 
 
+def signature_fields(record, party: str, by, *, withdraw: bool, what: str) -> dict:
+    """The fields a party's signature (or its withdrawal) writes on a record the three parties
+    sign (projects.models.SignedByThreeParties: the yearly dialogue, the contract); refuses a
+    withdrawal after the third signature, a second signature, a withdrawal of nothing."""
+    label = Party(party).label
+    if withdraw and record.is_signed:
+        raise FollowUpError(
+            f"Les trois parties ont signé : {what} est clos et ne peut plus changer."
+        )
+    if withdraw and not record.signed_at(party):
+        raise FollowUpError(f"Aucune signature de {label} à retirer.")
+    if not withdraw and record.signed_at(party):
+        raise FollowUpError(f"{what[0].upper()}{what[1:]} est déjà signé pour {label}.")
+    prefix = party.lower()
+    return {
+        f"{prefix}_signed_at": None if withdraw else timezone.now(),
+        f"{prefix}_signed_by": None if withdraw else by,
+    }
+
+
 def dialogue_sign(*, project: Project, year: int, party: str, by, withdraw: bool = False):
     with transaction.atomic():
         dialogue = (
@@ -328,27 +561,15 @@ def dialogue_sign(*, project: Project, year: int, party: str, by, withdraw: bool
             raise FollowUpError(
                 "Indiquez d'abord la date de la réunion du dialogue de gestion, puis signez."
             )
-        prefix = party.lower()
-        label = Party(party).label
-        if withdraw and dialogue.is_signed:
-            raise FollowUpError(
-                "Les trois parties ont signé : le dialogue est clos et ne peut plus changer."
-            )
-        if withdraw and not dialogue.signed_at(party):
-            raise FollowUpError(f"Aucune signature de {label} à retirer.")
-        if not withdraw and dialogue.signed_at(party):
-            raise FollowUpError(f"Le dialogue est déjà signé pour {label}.")
+        fields = signature_fields(dialogue, party, by, withdraw=withdraw, what="le dialogue")
         dialogue = save_versioned(
             dialogue,
             version=dialogue.version,  # the row is locked: this is the current version
             by=by,
-            fields={
-                f"{prefix}_signed_at": None if withdraw else timezone.now(),
-                f"{prefix}_signed_by": None if withdraw else by,
-            },
+            fields=fields,
         )
         verb = "signature retirée" if withdraw else "signé"
-        what = f"Dialogue de gestion de l'année {year} : {verb} pour {label}"
+        what = f"Dialogue de gestion de l'année {year} : {verb} pour {Party(party).label}"
         _event(project, "dialogue_sign", what, by)
         if dialogue.is_signed:
             _event(
@@ -378,6 +599,28 @@ def payment_record(
             "payment",
             f"Versement ACI enregistré : {ContractPayment.Kind(kind).label} de l'année {year}",
             by,
-            comment=f"{euros(amount, 2)} le {paid_on:%d/%m/%Y}",
+            comment=f"{euros(amount)} le {paid_on:%d/%m/%Y}",
         )
     return payment
+
+
+def fact_record(*, project: Project, by, kind: str, ref: str, happened_on, note="") -> ContractFact:
+    """Records (or corrects) the fact that closes a deadline, with a timeline entry that tells
+    the CPAM and the ARS."""
+    with transaction.atomic():
+        fact, _ = ContractFact.objects.update_or_create(
+            project=project,
+            kind=kind,
+            ref=ref,
+            defaults={"happened_on": happened_on, "note": note, "recorded_by": by},
+        )
+        what = Fact(kind).label
+        subject = f"semestre {ref}" if kind == Fact.INDICATOR_REVIEW else ref
+        _event(
+            project,
+            "contract_fact",
+            f"{what[0].upper()}{what[1:]} ({subject}) le {happened_on:%d/%m/%Y}",
+            by,
+            comment=note,
+        )
+    return fact

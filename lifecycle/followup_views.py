@@ -12,19 +12,75 @@ from projects import access
 from projects.models import Contract, Document
 
 from . import documents, followup
+from .followup_forms import FactForm
 from .forms import DialogueForm, PaymentForm
 
 TEMPLATE = "lifecycle/dialogue.html"
 
 
-@require_GET
-def followup_overview(request, slug):
-    project = access.get_project_for_user(request.user, slug)
+def _overview(request, project, *, fact_form=None, status=200):
+    data = followup.follow_up(project)
+    grant = access.access_for(request.user, project)
+    rows = followup.fact_rows(project, data["contract"]) if data["contract"] else []
+    for row in rows:
+        row.can_declare = row.fact is None and followup.may_declare(grant, row.kind)
     return render(
         request,
         "lifecycle/followup.html",
-        {"project": project, "active": "followup", **followup.follow_up(project)},
+        {
+            "project": project,
+            "active": "followup",
+            "fact_rows": rows,
+            "fact_form": fact_form,
+            **data,
+        },
+        status=status,
     )
+
+
+@require_GET
+def followup_overview(request, slug):
+    project = access.get_project_for_user(request.user, slug)
+    return _overview(request, project)
+
+
+@require_POST
+def fact_create(request, slug):
+    """The CPTS declares a mission started or fully deployed; a party records an indicator
+    review held. Each closes its deadline on the dashboard."""
+    project = access.get_project_for_user(request.user, slug)
+    contract = Contract.objects.filter(project=project).first()
+    if contract is None:
+        raise Http404("Le contrat ACI n'est pas encore signé.")
+    grant = access.access_for(request.user, project)
+    kind = request.POST.get("kind", "")
+    if not followup.may_declare(grant, kind):
+        raise PermissionDenied("La CPTS déclare ses missions ; les parties, les revues.")
+    refs = [(row.kind, row.ref) for row in followup.fact_rows(project, contract)]
+    form = FactForm(request.POST, refs=refs)
+    if not form.is_valid():
+        return _overview(request, project, fact_form=form, status=422)
+    fact = followup.fact_record(project=project, by=request.user, **form.cleaned_data)
+    messages.success(request, f"{fact.get_kind_display().capitalize()} enregistré.")
+    return redirect("lifecycle:followup", slug)
+
+
+@require_POST
+def dialogue_basis(request, slug, year):
+    """The dialogue of `year` adopts the budget's current figures from that year on."""
+    project = access.get_project_for_user(request.user, slug)
+    contract = _contract_and_year(project, year)
+    if not followup.may_prepare(access.access_for(request.user, project)):
+        raise PermissionDenied("Seuls la CPTS, la CPAM et l'ARS préparent le dialogue.")
+    try:
+        followup.basis_adopt(project=project, contract=contract, year=year, by=request.user)
+    except followup.FollowUpError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, f"Les chiffres actuels du budget s'appliquent à partir de l'année {year}."
+        )
+    return redirect("lifecycle:dialogue", slug, year)
 
 
 def _contract_and_year(project, year: int) -> Contract:
@@ -67,6 +123,7 @@ def _render(request, project, contract, view, *, form=None, payment_form=None, s
             "form": form if can_prepare else None,
             "payment_form": payment_form,
             "parties": followup.parties_of(grant),
+            "can_adopt": can_prepare,
             "active": "followup",
             **extra,
         },

@@ -1,5 +1,7 @@
 """Who hears of a lifecycle event, and the French e-mail they get."""
 
+import datetime as dt
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -8,14 +10,16 @@ from django.template.loader import render_to_string
 
 from accounts.models import Membership, Organisation
 from cpts_portal.lib import outbox
-from projects.models import ProjectEvent
+from projects.models import Document, ProjectEvent
 
 # Events the CPTS does towards the review bodies; the others go to the CPTS.
 TO_REVIEWERS = {
     "submit_intention": (Organisation.Kind.ARS_DD, Organisation.Kind.CPAM),
     "deposit": tuple(Organisation.REVIEW_KINDS),
     "complete": (Organisation.Kind.ARS_DD,),
-    "review_reminder": (Organisation.Kind.ARS_DD,),
+    "review_reminder": (Organisation.Kind.ARS_DD, Organisation.Kind.CPAM),
+    # A mission started or fully deployed, an indicator review held (lifecycle.followup).
+    "contract_fact": (Organisation.Kind.ARS_DD, Organisation.Kind.CPAM),
 }
 TO_CPTS = {
     "validate_intention",
@@ -24,6 +28,7 @@ TO_CPTS = {
     "validate",
     "oppose",
     "record_tacit_validation",
+    "record_reception",
 }
 
 
@@ -57,7 +62,14 @@ def cpts_leaders_of(project) -> list[str]:
     )
 
 
+# Events every party hears of: the ACI contract's signatures (lifecycle.contract).
+TO_ALL_PARTIES = {"contract_sign", "contract_start"}
+
+
 def recipients(event: ProjectEvent) -> list[str]:
+    if event.action in TO_ALL_PARTIES:
+        reviewers = reviewers_of(event.project, (Organisation.Kind.ARS_DD, Organisation.Kind.CPAM))
+        return sorted(set(reviewers) | set(cpts_leaders_of(event.project)))
     if event.action in TO_REVIEWERS:
         return reviewers_of(event.project, TO_REVIEWERS[event.action])
     if event.action in TO_CPTS:
@@ -92,3 +104,39 @@ def notify_event_task(*, event_id: int, outbox_id: int | None = None, **kwargs) 
     sent = send_event_email(event, base_url=settings.PORTAL_URL)
     outbox.mark_delivered(outbox_id)
     return sent
+
+
+def act_recipients(project) -> list[str]:
+    """Who receives a formal act (issue 15): the CPTS's coordinators and bureau, and the CPAM
+    reviewers in scope."""
+    return sorted(
+        set(cpts_leaders_of(project)) | set(reviewers_of(project, (Organisation.Kind.CPAM,)))
+    )
+
+
+@shared_task(name="lifecycle.notify_act")
+def notify_act_task(*, document_id: int, outbox_id: int | None = None, **kwargs) -> int:
+    """The e-mail announcing a formal act, once (a redelivered message is skipped)."""
+    if outbox.already_delivered(outbox_id):
+        return 0
+    document = Document.objects.select_related("project", "deposit").get(pk=document_id)
+    to = act_recipients(document.project)
+    if to:
+        context = {
+            "document": document,
+            "act_date": dt.date.fromisoformat(document.params["date"]),
+            "project": document.project,
+            "base_url": settings.PORTAL_URL,
+        }
+        message = EmailMultiAlternatives(
+            subject=f"{document.project.name} : {document.get_kind_display()}",
+            body=render_to_string("lifecycle/emails/act.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=to,
+        )
+        message.attach_alternative(
+            render_to_string("lifecycle/emails/act.html", context), "text/html"
+        )
+        message.send()
+    outbox.mark_delivered(outbox_id)
+    return len(to)

@@ -1,10 +1,20 @@
 """The avis grid of the ARS (guide, Annexe 9) and the figures it shows."""
 
+import datetime as dt
+import difflib
+
+from django.apps import apps
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from cpts_portal.lib import outbox
 from cpts_portal.lib.versioning import save_versioned
-from projects.models import ReviewComment
+from projects.deadlines import deposit_clock
+from projects.models import Avis, Deposit, Document, Project, ProjectEvent, ReviewComment
+
+from . import documents  # a module: documents imports review through document_data
+from .notifications import notify_event_task
 
 QUESTIONS = [
     (
@@ -66,30 +76,214 @@ class AvisLocked(Exception):
     """A rendered avis cannot be edited: reopen it first (a new revision)."""
 
 
+class ReviewClosed(Exception):
+    """The deposit is decided (validation, opposition, or réputé validé) or replaced by a later
+    deposit: its avis, grid answers and exchanges are on the record and cannot change."""
+
+    message = (
+        "La décision est prise sur ce dépôt : les avis et les échanges sont figés et ne "
+        "peuvent plus être modifiés."
+    )
+
+
+def review_closed(deposit, *, today=None) -> bool:
+    """Whether the avis of `deposit` are final: a decision, a tacit validation (the clock's
+    one source, projects.deadlines), or a later deposit (a new round)."""
+    if deposit_clock(deposit, today=today).decided:
+        return True
+    return Deposit.objects.filter(project_id=deposit.project_id, number__gt=deposit.number).exists()
+
+
+def _lock_open_review(deposit):
+    """Inside a transaction: lock the project row (the decision locks it too, so an avis and
+    a decision never cross) and refuse if the review is closed."""
+    Project.objects.select_for_update().filter(pk=deposit.project_id).first()
+    fresh = Deposit.objects.select_related("decision").get(pk=deposit.pk)
+    if review_closed(fresh):
+        raise ReviewClosed(ReviewClosed.message)
+
+
 def avis_save(
     *, avis, version: int, answers: dict, overall: str, motivation: str, by, submit=False
 ):
-    if avis.is_submitted:
-        raise AvisLocked()
     fields = {"answers": answers, "overall": overall, "motivation": motivation}
     if submit:
         fields.update(submitted_at=timezone.now(), submitted_by=by)
-    return save_versioned(
-        avis, version=version, by=by, fields=fields, reason="avis rendu" if submit else ""
-    )
+    with transaction.atomic():
+        _lock_open_review(avis.deposit)
+        if Avis.objects.filter(pk=avis.pk, submitted_at__isnull=False).exists():
+            raise AvisLocked()
+        return save_versioned(
+            avis, version=version, by=by, fields=fields, reason="avis rendu" if submit else ""
+        )
 
 
 def avis_reopen(*, avis, version: int, by):
     """Unlock a rendered avis for a new revision; the rendered one stays in the history."""
-
-    return save_versioned(
-        avis,
-        version=version,
-        by=by,
-        fields={"submitted_at": None, "submitted_by": None, "revision": avis.revision + 1},
-        reason=f"réouverture pour la révision {avis.revision + 1}",
-    )
+    with transaction.atomic():
+        _lock_open_review(avis.deposit)
+        return save_versioned(
+            avis,
+            version=version,
+            by=by,
+            fields={"submitted_at": None, "submitted_by": None, "revision": avis.revision + 1},
+            reason=f"réouverture pour la révision {avis.revision + 1}",
+        )
 
 
 def comment_add(*, deposit, text: str, by):
-    return ReviewComment.objects.create(deposit=deposit, text=text, author=by)
+    with transaction.atomic():
+        _lock_open_review(deposit)
+        return ReviewComment.objects.create(deposit=deposit, text=text, author=by)
+
+
+# --- Reception date -----------------------------------------------------------------------
+
+RECEPTION_DAYS_BEFORE_DEPOSIT = 30
+
+
+class ReceptionRefused(Exception):
+    """The reception date cannot be recorded; the message says why, in French."""
+
+
+def reception_date_set(*, deposit, received, by, today=None):
+    """A DD ARS reviewer records the day the ARS received the file (by default the day of the
+    online deposit). The clock runs from it, unless missing pieces have restarted it since.
+    Portal's rule: not in the future, not more than 30 days before the online deposit, and
+    only while the review is open. Writes a public timeline event."""
+    today = today or timezone.localdate()
+    deposited_on = min(timezone.localdate(deposit.deposited_at), deposit.received_date)
+    if received is None:
+        raise ReceptionRefused("Indiquez la date de réception (JJ/MM/AAAA).")
+    if received > today:
+        raise ReceptionRefused("La date de réception ne peut pas être dans le futur.")
+    earliest = deposited_on - dt.timedelta(days=RECEPTION_DAYS_BEFORE_DEPOSIT)
+    if received < earliest:
+        raise ReceptionRefused(
+            f"La date de réception ne peut pas précéder de plus de "
+            f"{RECEPTION_DAYS_BEFORE_DEPOSIT} jours le dépôt en ligne "
+            f"(le {deposited_on:%d/%m/%Y})."
+        )
+    with transaction.atomic():
+        try:
+            _lock_open_review(deposit)
+        except ReviewClosed:
+            raise ReceptionRefused(
+                "La décision est prise sur ce dépôt : la date de réception ne peut plus changer."
+            ) from None
+        deposit = Deposit.objects.select_for_update().get(pk=deposit.pk)
+        before = deposit.received_date
+        if received == before:
+            return deposit
+        fields = ["received_date"]
+        if deposit.clock_start_date == before:  # no restart since: the clock follows
+            deposit.clock_start_date = received
+            fields.append("clock_start_date")
+        deposit.received_date = received
+        deposit.save(update_fields=fields)
+        event = ProjectEvent.objects.create(
+            project_id=deposit.project_id,
+            action="record_reception",
+            label=f"Dossier reçu par l'ARS le {received:%d/%m/%Y} (dépôt n°{deposit.number})",
+            actor=by,
+            comment=f"Date de réception corrigée : {before:%d/%m/%Y} → {received:%d/%m/%Y}.",
+            public=True,
+        )
+        outbox.enqueue(notify_event_task, event_id=event.pk)
+        # Issue 15: a new acknowledgement of receipt, with the corrected dates.
+        documents.act_produce(deposit=deposit, kind=Document.Kind.ACK_RECEIPT, by=by)
+    return deposit
+
+
+# --- The deposited file and what changed since ------------------------------------------
+
+# Bookkeeping fields that change with every save: not a change of content.
+IGNORED_FIELDS = {"version", "updated_at", "updated_by", "created_at", "created_by", "modified"}
+TITLE_FIELDS = ("title", "name", "label", "full_name", "last_name", "code", "kind")
+
+
+def _title(model, row: dict) -> str:
+    fields = row["fields"]
+    for name in TITLE_FIELDS:
+        if fields.get(name):
+            return str(fields[name])[:120]
+    return f"n°{row['pk']}"
+
+
+def _label(model, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except Exception:  # noqa: BLE001 - a field removed since the deposit keeps its name
+        return name
+
+
+def _show(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "—"
+    return str(value)
+
+
+def _changes(model, before: dict, after: dict) -> list[dict]:
+    rows = []
+    for name in sorted(set(before) | set(after)):
+        if name in IGNORED_FIELDS or before.get(name) == after.get(name):
+            continue
+        old, new = _show(before.get(name)), _show(after.get(name))
+        diff = ""
+        if "\n" in old + new or len(old) + len(new) > 160:
+            diff = "\n".join(
+                difflib.unified_diff(
+                    old.splitlines(), new.splitlines(), "déposé", "actuel", lineterm="", n=1
+                )
+            )
+        rows.append({"label": _label(model, name), "before": old, "after": new, "diff": diff})
+    return rows
+
+
+def snapshot_diff(frozen: dict, live: dict) -> dict:
+    """The deposited content (`frozen`, Deposit.snapshot) beside the live one (`live`, from
+    lifecycle.transitions.snapshot): per model, each record with its state ("same",
+    "changed", "removed", "added") and its changed fields."""
+    sections, counts = [], {"changed": 0, "removed": 0, "added": 0}
+    for key in sorted(set(frozen) | set(live)):
+        if key == "project":
+            continue
+        try:
+            model = apps.get_model(key)
+        except LookupError:
+            model = None
+        label = str(model._meta.verbose_name_plural) if model else key
+        old = {row["pk"]: row for row in frozen.get(key, [])}
+        new = {row["pk"]: row for row in live.get(key, [])}
+        records = []
+        for pk in sorted(set(old) | set(new), key=str):
+            if pk in old and pk in new:
+                changes = _changes(model, old[pk]["fields"], new[pk]["fields"])
+                state = "changed" if changes else "same"
+            else:
+                changes, state = [], "removed" if pk in old else "added"
+            if state != "same":
+                counts[state] += 1
+            row = old.get(pk) or new[pk]
+            records.append(
+                {
+                    "pk": pk,
+                    "title": _title(model, row),
+                    "state": state,
+                    "changes": changes,
+                    "fields": [
+                        {"label": _label(model, name), "value": _show(value)}
+                        for name, value in row["fields"].items()
+                        if name not in IGNORED_FIELDS and value not in (None, "", [])
+                    ]
+                    if state != "added"
+                    else [],
+                }
+            )
+        if records:
+            sections.append({"key": key, "label": label.capitalize(), "records": records})
+    return {"sections": sections, "counts": counts, "changed": any(counts.values())}

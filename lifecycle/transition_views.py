@@ -4,17 +4,25 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from cpts_portal.lib.downloads import file_response
+from cpts_portal.lib.uploads import check_upload
 from cpts_portal.lib.versioning import EditConflict, conflict_panel, save_versioned
 from projects import access
-from projects.deadlines import deadline_warning, opposition_deadline, tacit_validation_date
-from projects.models import AvisBody, IntentionLetter, State
+from projects.deadlines import deposit_clock
+from projects.models import (
+    AvisBody,
+    Deposit,
+    Document,
+    IntentionLetter,
+    MissingPieceFile,
+    State,
+)
 
-from . import review
+from . import document_data, review
 from . import transitions as lifecycle
 from .forms import AvisForm, IntentionLetterForm, ReviewCommentForm
 
@@ -43,6 +51,13 @@ def project_transition(request, slug):
         for name in transition.fields
         if name.endswith("_date")
     }
+    if "files" in transition.fields:
+        files, refused = _checked_files(request.FILES.getlist("files"))
+        if refused:
+            for message in refused:
+                messages.error(request, message)
+            return HttpResponseRedirect(_back_to(request, slug))
+        dates["files"] = files
     try:
         lifecycle.apply(
             project=project,
@@ -50,6 +65,7 @@ def project_transition(request, slug):
             by=request.user,
             comment=comment,
             confirm_missing_avis=request.POST.get("confirm_missing_avis") == "on",
+            confirm_deposit=request.POST.get("confirm_deposit") == "on",
             ground_prs=request.POST.get("ground_prs") == "on",
             ground_territory=request.POST.get("ground_territory") == "on",
             **dates,
@@ -58,8 +74,33 @@ def project_transition(request, slug):
         for reason in error.reasons:
             messages.error(request, reason)
     else:
-        messages.success(request, f"C'est fait : {transition.event.lower()}.")
+        # The label recorded (it may say more than the transition's), acronyms kept.
+        event = project.events.order_by("-pk").only("label").first()
+        label = event.label if event else transition.event
+        messages.success(request, f"C'est fait : {label[:1].lower()}{label[1:]}.")
+        if action == "deposit":  # the PDF is rendered by the worker: its page shows progress
+            document = (
+                Document.objects.filter(
+                    deposit__project=project, kind=Document.Kind.PROJET_DE_SANTE
+                )
+                .order_by("-pk")
+                .first()
+            )
+            if document is not None:
+                return redirect("lifecycle:document-detail", slug, document.pk)
     return HttpResponseRedirect(_back_to(request, slug))
+
+
+def _checked_files(uploads) -> tuple[list, list[str]]:
+    """(upload, checked) pairs of the uploads cpts_portal.lib.uploads accepts, and a French
+    message for each one it refuses."""
+    files, refused = [], []
+    for upload in uploads:
+        try:
+            files.append((upload, check_upload(upload)))
+        except forms.ValidationError as error:
+            refused += [f"Fichier « {upload.name} » : {message}" for message in error.messages]
+    return files, refused
 
 
 def _back_to(request, slug) -> str:
@@ -129,32 +170,129 @@ def intention_letter(request, slug):
 def review_detail(request, slug):
     project, deposit, grant = access.get_review_for_user(request.user, slug)
     comment_form = ReviewCommentForm(request.POST or None)
+    closed = review.review_closed(deposit)
+    status = 200
     if request.method == "POST":
         if not grant.review_roles:
             raise PermissionDenied("Seuls les instructeurs échangent ici.")
-        if comment_form.is_valid():
-            review.comment_add(
-                deposit=deposit, text=comment_form.cleaned_data["text"], by=request.user
-            )
-            return redirect("lifecycle:review-detail", slug)
+        if closed:
+            messages.error(request, review.ReviewClosed.message)
+            status = 409
+        elif comment_form.is_valid():
+            try:
+                review.comment_add(
+                    deposit=deposit, text=comment_form.cleaned_data["text"], by=request.user
+                )
+            except review.ReviewClosed as error:
+                messages.error(request, str(error))
+                status, closed = 409, True
+            else:
+                return redirect("lifecycle:review-detail", slug)
+        else:
+            status = 422
+    return _render_review(
+        request, project, deposit, grant, status=status, comment_form=comment_form, closed=closed
+    )
+
+
+@require_POST
+def reception_date(request, slug):
+    """A DD ARS reviewer records the day the ARS received the file (lifecycle.review)."""
+    project, deposit, grant = access.get_review_for_user(request.user, slug)
+    if not lifecycle._ars_reviewer(grant):
+        raise PermissionDenied("Seuls les instructeurs de la DD ARS fixent la date de réception.")
+    received = _date(request.POST.get("received_date", ""))
+    try:
+        if received is None and request.POST.get("received_date"):
+            raise review.ReceptionRefused("Date illisible : écrivez-la JJ/MM/AAAA.")
+        review.reception_date_set(deposit=deposit, received=received, by=request.user)
+    except review.ReceptionRefused as error:
+        closed = review.review_closed(deposit)
+        return _render_review(
+            request,
+            project,
+            deposit,
+            grant,
+            status=409 if closed else 422,
+            comment_form=ReviewCommentForm(),
+            closed=closed,
+            reception_error=str(error),
+            reception_value=request.POST.get("received_date", ""),
+        )
+    messages.success(request, "Date de réception enregistrée : le délai court à partir d'elle.")
+    return redirect("lifecycle:review-detail", slug)
+
+
+@require_GET
+def deposit_round(request, slug, number):
+    """One deposit (round) of the projet de santé: the content frozen at the deposit, what
+    changed since (marker and diff against the live content), its avis and its decision.
+    Reviewers in scope read every round; the CPTS a round once it is decided (its avis
+    rendered, never the internal exchanges)."""
+    project = access.get_project_for_user(request.user, slug)
+    grant = access.access_for(request.user, project)
+    deposit = get_object_or_404(
+        Deposit.objects.select_related("decision", "deposited_by"), project=project, number=number
+    )
+    closed = review.review_closed(deposit)
+    if not grant.review_roles and not closed:
+        raise Http404("Page introuvable.")
+    order = list(AvisBody.values)
+    avis = sorted(deposit.avis.all(), key=lambda a: order.index(a.body))
+    return render(
+        request,
+        "lifecycle/review_round.html",
+        {
+            "project": project,
+            "deposit": deposit,
+            "grant": grant,
+            "clock": deposit_clock(deposit),
+            "rounds": project.deposits.order_by("number").only("pk", "number", "received_date"),
+            "avis": avis,
+            "decision": getattr(deposit, "decision", None),
+            "comments": deposit.comments.select_related("author") if grant.review_roles else [],
+            "diff": review.snapshot_diff(deposit.snapshot, lifecycle.snapshot(project)),
+            "documents": deposit.documents.all(),
+        },
+    )
+
+
+@require_GET
+def missing_piece_file(request, slug, pk):
+    """A piece the CPTS sent: its own people and the reviewers in scope read it."""
+    project = access.get_project_for_user(request.user, slug)
+    grant = access.access_for(request.user, project)
+    if not (grant.cpts_role or grant.review_roles):
+        raise Http404("Pièce introuvable.")
+    piece = get_object_or_404(MissingPieceFile, pk=pk, request__deposit__project=project)
+    return file_response(piece.file, piece.original_name, piece.content_type)
+
+
+def _render_review(request, project, deposit, grant, *, status, comment_form, closed, **extra):
     order = list(AvisBody.values)
     avis = sorted(deposit.avis.all(), key=lambda a: order.index(a.body))
     return render(
         request,
         "lifecycle/review_detail.html",
         {
+            **extra,
+            "can_set_reception": lifecycle._ars_reviewer(grant) and not closed,
+            "previous_rounds": range(1, deposit.number),
+            "piece_requests": deposit.piece_requests.prefetch_related("files"),
             "project": project,
             "deposit": deposit,
             "grant": grant,
             "avis": avis,
             "progress": review.avis_progress(deposit),
+            "header": document_data.avis_grid_header(project, deposit),
             "clock": lifecycle_clock(project, deposit),
             "comments": deposit.comments.select_related("author") if grant.review_roles else [],
             "comment_form": comment_form,
+            "closed": closed,
             "decision": getattr(deposit, "decision", None),
             "actions": lifecycle.allowed_actions(project, request.user),
         },
-        status=422 if comment_form.is_bound and comment_form.errors else 200,
+        status=status,
     )
 
 
@@ -164,13 +302,16 @@ def avis_detail(request, slug, body):
         raise Http404("Organisme inconnu.")
     avis = deposit.avis.get(body=body)
     can_edit = body in grant.review_kinds
+    closed = review.review_closed(deposit)
     form = AvisForm(request.POST or None, instance=avis)
-    conflict, status = None, 200
+    conflict, status, refused = None, 200, ""
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied("Seul cet organisme rend son avis.")
         operation = request.POST.get("operation", "save")
         try:
+            if closed:
+                raise review.ReviewClosed(review.ReviewClosed.message)
             if operation == "reopen":
                 review.avis_reopen(
                     avis=avis, version=int(request.POST.get("version", 0)), by=request.user
@@ -199,6 +340,12 @@ def avis_detail(request, slug, body):
         except review.AvisLocked:
             messages.error(request, "Cet avis est rendu : rouvrez-le pour le modifier.")
             return redirect("lifecycle:avis-detail", slug, body)
+        except review.ReviewClosed as error:
+            messages.error(request, str(error))
+            # What was typed is shown back (not saved) beside the avis on the record.
+            refused = request.POST.get("motivation", "")
+            avis.refresh_from_db()
+            status, closed = 409, True
         except EditConflict as error:
             status, conflict = 409, conflict_panel(form, error)
             if not hasattr(form, "cleaned_data"):
@@ -212,8 +359,12 @@ def avis_detail(request, slug, body):
             "deposit": deposit,
             "avis": avis,
             "form": form,
-            "can_edit": can_edit and not avis.is_submitted,
-            "can_reopen": can_edit and avis.is_submitted,
+            "can_edit": can_edit and not avis.is_submitted and not closed,
+            "can_reopen": can_edit and avis.is_submitted and not closed,
+            "closed": closed,
+            "refused": refused,
+            # From the decision on, the CPTS reads the avis each body rendered, never a draft.
+            "show_content": bool(grant.review_roles) or avis.is_submitted,
             "conflict": conflict,
             "rows": review.answer_rows(avis),
             "history": history,
@@ -222,23 +373,10 @@ def avis_detail(request, slug, body):
     )
 
 
-def lifecycle_clock(project, deposit) -> dict | None:
-    """The legal clock of a deposit, for the pages: dates, days left, warning, colour."""
+def lifecycle_clock(project, deposit):
+    """The legal clock of a deposit, for the pages (projects.deadlines.deposit_clock: the one
+    source the queue, the dashboards, the iCalendar feed and the reminders read as well)."""
 
     if deposit is None:
         return None
-    deadline = opposition_deadline(deposit.clock_start_date)
-    today = timezone.localdate()
-    days_left = (deadline - today).days
-    return {
-        "received": deposit.received_date,
-        "start": deposit.clock_start_date,
-        "deadline": deadline,
-        "tacit": tacit_validation_date(deposit.clock_start_date),
-        "days_left": days_left,
-        "suspended": deposit.is_incomplete,
-        "level": "danger" if days_left < 7 else "warning" if days_left < 15 else "success",
-        "warning": deadline_warning(deadline),
-        "passed": today > deadline,
-        "today": today,
-    }
+    return deposit_clock(deposit)

@@ -39,16 +39,19 @@ from projects.models import (
     Contract,
     Decision,
     Deposit,
+    Document,
     IntentionAnswer,
     IntentionLetter,
+    MissingPieceFile,
+    MissingPiecesRequest,
     Project,
     ProjectEvent,
     State,
 )
 
-from .documents import document_freeze_for_deposit
+from .documents import act_produce, document_freeze_for_deposit
 from .domain import project_models
-from .followup import committed_amount
+from .followup import basis_freeze, committed_amount
 from .notifications import notify_event_task
 
 Role = Membership.Role
@@ -201,7 +204,15 @@ def _after_intention_answer(project) -> str:
     return State.INTENTION_SUBMITTED
 
 
+DEPOSIT_CONFIRMATION = (
+    "Confirmez le dépôt : le projet de santé sera figé tel qu'il est et transmis à la DD ARS, "
+    "à la CPAM et aux autres organismes, et le délai légal de deux mois commencera."
+)
+
+
 def _deposit(project, *, by, **params):
+    if not params.get("confirm_deposit"):
+        raise TransitionError([DEPOSIT_CONFIRMATION])
     today = params.get("received_date") or timezone.localdate()
     number = next_number(project.deposits)
     content = snapshot(project)
@@ -216,24 +227,60 @@ def _deposit(project, *, by, **params):
         deposited_by=by,
     )
     Avis.objects.bulk_create(Avis(deposit=deposit, body=body) for body in AvisBody.values)
-    # The PDF is rendered now, in the same transaction, so that it prints exactly what the
-    # snapshot holds; it stays attached to the deposit, with its hash, whatever comes after.
+    # The PDF's HTML is frozen now, in the same transaction, so that it prints exactly what
+    # the snapshot holds; the worker renders it (lifecycle.documents).
 
     document_freeze_for_deposit(project=project, deposit=deposit, by=by)
 
 
-def _declare_incomplete(project, *, comment="", **params):
+def _declare_incomplete(project, *, by, comment="", **params):
     deposit = project.current_deposit()
     deposit.is_incomplete = True
     deposit.missing_pieces = comment
     deposit.save(update_fields=["is_incomplete", "missing_pieces"])
+    MissingPiecesRequest.objects.create(
+        deposit=deposit, pieces=comment, requested_on=timezone.localdate(), requested_by=by
+    )
 
 
-def _complete(project, **params):
+def _complete_gaps(project, *, files=(), comment="", **params) -> list[str]:
+    if not files:
+        return ["Joignez au moins une des pièces demandées (PDF, ODT ou DOCX)."]
+    return []
+
+
+def _complete(project, *, by, comment="", files=(), **params):
+    """The CPTS sends the missing pieces (`files`: uploads already checked by
+    cpts_portal.lib.uploads, as (upload, checked) pairs): the clock starts again in full on
+    the day they are received; the deposit's first reception date stays on the record."""
     deposit = project.current_deposit()
+    received = params.get("received_date") or timezone.localdate()
     deposit.is_incomplete = False
-    deposit.clock_start_date = params.get("received_date") or timezone.localdate()
+    deposit.clock_start_date = received
     deposit.save(update_fields=["is_incomplete", "clock_start_date"])
+    request = deposit.piece_requests.filter(received_date__isnull=True).last()
+    if request is None:  # a deposit declared incomplete before requests were recorded
+        request = MissingPiecesRequest.objects.create(
+            deposit=deposit, pieces=deposit.missing_pieces, requested_on=received
+        )
+    request.answer, request.received_date, request.answered_by = comment, received, by
+    request.save(update_fields=["answer", "received_date", "answered_by"])
+    for upload, checked in files:
+        upload.seek(0)
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+        piece = MissingPieceFile(
+            request=request,
+            original_name=upload.name[:200],
+            content_type=checked.content_type,
+            size=upload.size,
+            sha256=digest.hexdigest(),
+            uploaded_by=by,
+        )
+        piece.file.save(f"piece{checked.extension}", upload, save=False)
+        piece.save()
 
 
 def _decide(kind):
@@ -258,6 +305,10 @@ def _decide(kind):
 
 
 def _contract_gaps(project, **params) -> list[str]:
+    if not params.get("from_signatures"):
+        # The contract is prepared by the portal and signed by the three parties on its page
+        # (lifecycle.contract): its third signature records it.
+        return ["Le contrat ACI se signe sur sa page, par la CPTS, la CPAM et l'ARS."]
     reasons = []
     for name, label in (
         ("signature_date", "la date de signature"),
@@ -275,7 +326,7 @@ def _contract_gaps(project, **params) -> list[str]:
 
 
 def _sign_contract(project, *, by, **params):
-    Contract.objects.create(
+    contract = Contract.objects.create(
         project=project,
         signature_date=params["signature_date"],
         bareme=bareme_in_force(params["signature_date"]),
@@ -285,6 +336,7 @@ def _sign_contract(project, *, by, **params):
         ars_signed_date=params["ars_signed_date"],
         recorded_by=by,
     )
+    basis_freeze(project, contract, by=by)  # the figures of the contract's years, kept
 
 
 def bareme_in_force(day) -> str:
@@ -332,6 +384,7 @@ _DEPOSIT = _T(
     _coordinator_or_bureau,
     deposit_gaps,
     _deposit,
+    fields=("confirm_deposit",),
 )
 _SIGN_CONTRACT = _T(
     "sign_contract",
@@ -389,16 +442,17 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
         effect=_declare_incomplete,
         style="outline-danger",
         fields=("comment",),
-        comment_label="Pièces manquantes",
+        comment_label="Pièces manquantes (une par ligne)",
     ),
     (State.INCOMPLETE, "complete"): _T(
         "complete",
         "Transmettre les pièces manquantes",
-        "Pièces manquantes transmises : le délai de deux mois repart",
+        "Pièces manquantes reçues : le délai de deux mois repart en entier",
         State.DEPOSITED,
         _coordinator_or_bureau,
+        guard=_complete_gaps,
         effect=_complete,
-        fields=("comment",),
+        fields=("comment", "files"),
     ),
     (State.DEPOSITED, "validate"): _T(
         "validate",
@@ -454,7 +508,43 @@ def allowed_actions(project: Project, user) -> list[Transition]:
     """The buttons this user may press now (the guards are checked when pressed)."""
     state = effective_state(project)
     grant = access_for(user, project)
-    return [t for (s, _), t in TRANSITIONS.items() if s == state and t.who(grant)]
+    actions = [
+        t
+        for (s, _), t in TRANSITIONS.items()
+        if s == state and t.who(grant) and t.action != "sign_contract"  # lifecycle.contract
+    ]
+    if state == State.INTENTION_SUBMITTED and actions and _has_answered(project, grant):
+        # A body answers each submission once: its buttons go once it has.
+        actions = [t for t in actions if t.action not in INTENTION_ANSWERS]
+    return actions
+
+
+INTENTION_ANSWERS = ("validate_intention", "rework_intention")
+
+
+def _has_answered(project: Project, grant: ProjectAccess) -> bool:
+    letter = IntentionLetter.objects.filter(project=project).only("pk", "round").first()
+    return (
+        bool(letter)
+        and letter.answers.filter(round=letter.round, body=_answer_body(grant)).exists()
+    )
+
+
+def event_label(project: Project, transition: Transition, to: str) -> str:
+    """The timeline's words for `transition`: an intention letter is "validée" only once
+    both the DD ARS and the CPAM validated it."""
+    if transition.action == "validate_intention" and to != State.REDACTION:
+        letter = IntentionLetter.objects.get(project=project)
+        answered = [a.body_label for a in letter.answers.filter(round=letter.round).order_by("at")]
+        waiting = [
+            label for body, label in IntentionAnswer.BODY_LABELS.items() if label not in answered
+        ]
+        return f"Lettre d'intention : avis favorable de la {', '.join(answered)}" + (
+            f", en attente de la réponse de la {', '.join(waiting)}" if waiting else ""
+        )
+    if transition.action == "validate_intention":
+        return "Lettre d'intention validée par la DD ARS et la CPAM"
+    return transition.event
 
 
 def prefill_intention(project: Project) -> dict:
@@ -470,7 +560,9 @@ def snapshot(project: Project) -> dict:
     """Every record of the domain apps hanging off the project, serialised (frozen at deposit)."""
     content = {"project": {"name": project.name, "slug": project.slug}}
     for model, path in project_models():
-        rows = model.objects.filter(**{path: project}).order_by("pk")
+        # Many-to-many values prefetched: one query per relation, whatever the rows.
+        m2m = [f.name for f in model._meta.many_to_many]
+        rows = model.objects.filter(**{path: project}).order_by("pk").prefetch_related(*m2m)
         content[model._meta.label] = serializers.serialize("python", rows)
     return json.loads(json.dumps(content, cls=DjangoJSONEncoder))
 
@@ -518,7 +610,7 @@ def _record(project: Project, transition: Transition, by, comment: str) -> Proje
     event = ProjectEvent.objects.create(
         project=project,
         action=transition.action,
-        label=transition.event,
+        label=event_label(project, transition, to),
         from_state=from_state,
         to_state=to,
         actor=by,
@@ -527,7 +619,29 @@ def _record(project: Project, transition: Transition, by, comment: str) -> Proje
     )
 
     outbox.enqueue(notify_event_task, event_id=event.pk)
+    _produce_act(deposit, transition.action, by)
     return event
+
+
+# The formal act each event produces (issue 15), in the event's transaction.
+ACT_OF_ACTION = {
+    "deposit": Document.Kind.ACK_RECEIPT,
+    "complete": Document.Kind.ACK_RECEIPT,  # the clock starts again: its new dates
+    "declare_incomplete": Document.Kind.MISSING_PIECES,
+    "validate": Document.Kind.DECISION_LETTER,
+    "oppose": Document.Kind.DECISION_LETTER,
+    "record_tacit_validation": Document.Kind.TACIT_ATTESTATION,
+}
+
+
+def _produce_act(deposit: Deposit | None, action: str, by) -> None:
+    kind = ACT_OF_ACTION.get(action)
+    if kind is None or deposit is None:
+        return
+    extra = {}
+    if kind == Document.Kind.MISSING_PIECES:
+        extra["request"] = deposit.piece_requests.order_by("pk").last().pk
+    act_produce(deposit=deposit, kind=kind, by=by, **extra)
 
 
 def record_due_tacit_validations(*, today: dt.date | None = None) -> int:

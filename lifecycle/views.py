@@ -17,8 +17,15 @@ from django.views.decorators.http import require_GET
 from accounts.models import Membership
 from geo.models import Departement
 from projects import access
-from projects.deadlines import deadline_warning, opposition_deadline
-from projects.models import Contract, Deposit, IntentionLetter, Project, State
+from projects.deadlines import clock_state
+from projects.models import (
+    Contract,
+    Deposit,
+    IntentionAnswer,
+    IntentionLetter,
+    Project,
+    State,
+)
 
 from . import overview, review
 from . import transitions as lifecycle
@@ -114,17 +121,45 @@ def project_detail(request, slug):
             "state": lifecycle.effective_state(project, deposit=deposit),
             "states": dict(State.choices),
             "deposit": deposit,
-            "clock": lifecycle_clock(project, deposit) if project.stage == "INSTRUCTION" else None,
+            "clock": lifecycle_clock(project, deposit),
+            "piece_requests": deposit.piece_requests.prefetch_related("files") if deposit else [],
             "actions": actions,
             "needs": needs,
             "events": events[:EVENTS_SHOWN],
             "decision": decision,
             "show_review": bool(deposit) and (bool(grant.review_roles) or decision is not None),
             "has_letter": IntentionLetter.objects.filter(project=project).exists(),
+            "intention_answers": intention_summary(project),
             "progress": review.avis_progress(deposit) if deposit else None,
             "contract": Contract.objects.filter(project=project).first(),
         },
     )
+
+
+def intention_summary(project) -> dict | None:
+    """The answers of the DD ARS and the CPAM to the intention letter's latest submission:
+    "validée" only when both validated (two queries, whatever the history)."""
+    letter = IntentionLetter.objects.filter(project=project, round__gt=0).first()
+    if letter is None:
+        return None
+    answers = list(letter.answers.filter(round=letter.round).select_related("by"))
+    if not answers:
+        return None
+    given = {a.body: a.answer for a in answers}
+    return {
+        "round": letter.round,
+        "answers": answers,
+        "validated": all(
+            given.get(body) == IntentionAnswer.Answer.VALIDATED
+            for body in IntentionAnswer.BODY_LABELS
+        ),
+        "rework": IntentionAnswer.Answer.REWORK in given.values(),
+        "waiting": [
+            f"la {label}"
+            for body, label in IntentionAnswer.BODY_LABELS.items()
+            if body not in given
+        ],
+    }
 
 
 def _filtered_page(request, queryset, departements):
@@ -138,23 +173,55 @@ def _filtered_page(request, queryset, departements):
     return project_filter, page, query.urlencode()
 
 
+def clock_annotations() -> dict:
+    """What the clock of a project's latest deposit needs, as annotations of a project
+    queryset (read by queue_clock)."""
+    latest = Deposit.objects.filter(project=OuterRef("pk")).order_by("-number")
+    fields = {
+        "clock_received": "received_date",
+        "clock_start": "clock_start_date",
+        "clock_suspended": "is_incomplete",
+        "clock_decision": "decision__kind",
+        "clock_decided_at": "decision__decided_at",
+        "clock_ground_prs": "decision__ground_prs",
+        "clock_ground_territory": "decision__ground_territory",
+    }
+    return {name: Subquery(latest.values(field)[:1]) for name, field in fields.items()}
+
+
+def queue_projects(user):
+    """The reviewer's projects with their clock (one query for the page, whatever the
+    number of projects)."""
+    return access.reviewable_projects(user).annotate(
+        **clock_annotations(),
+        is_late=ExpressionWrapper(late_q(), output_field=BooleanField()),
+    )
+
+
+def queue_clock(project, today):
+    """The clock state of an annotated queue row (projects.deadlines.clock_state)."""
+    if project.clock_start is None:
+        return None
+    return clock_state(
+        received=project.clock_received,
+        start=project.clock_start,
+        incomplete=bool(project.clock_suspended),
+        today=today,
+        decision_kind=project.clock_decision or "",
+        decided_at=project.clock_decided_at,
+        ground_prs=bool(project.clock_ground_prs),
+        ground_territory=bool(project.clock_ground_territory),
+    )
+
+
 @require_GET
 def review_queue(request):
     access.require_role(request.user, review=True)
-    latest = Deposit.objects.filter(project=OuterRef("pk")).order_by("-number")
     # Projects under review first, by deadline (it grows with the clock's start date).
-    projects = (
-        access.reviewable_projects(request.user)
-        .annotate(
-            clock_start=Subquery(latest.values("clock_start_date")[:1]),
-            clock_suspended=Subquery(latest.values("is_incomplete")[:1]),
-            is_late=ExpressionWrapper(late_q(), output_field=BooleanField()),
-        )
-        .order_by(
-            Case(When(state__in=[State.DEPOSITED, State.INCOMPLETE], then=0), default=1),
-            F("clock_start").asc(nulls_last=True),
-            "name",
-        )
+    projects = queue_projects(request.user).order_by(
+        Case(When(state__in=[State.DEPOSITED, State.INCOMPLETE], then=0), default=1),
+        F("clock_start").asc(nulls_last=True),
+        "name",
     )
     departements = Departement.objects.filter(
         code__in=Project.departements.through.objects.filter(
@@ -164,17 +231,7 @@ def review_queue(request):
     project_filter, page, query = _filtered_page(request, projects, departements)
     today = timezone.localdate()
     for project in page:
-        project.clock = None
-        if project.clock_start and project.state in (State.DEPOSITED, State.INCOMPLETE):
-            deadline = opposition_deadline(project.clock_start)
-            days_left = (deadline - today).days
-            project.clock = {
-                "deadline": deadline,
-                "days_left": days_left,
-                "suspended": project.clock_suspended,
-                "level": "danger" if days_left < 7 else "warning" if days_left < 15 else "success",
-                "warning": deadline_warning(deadline),
-            }
+        project.clock = queue_clock(project, today)
     return render(
         request,
         "lifecycle/review_queue.html",

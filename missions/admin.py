@@ -5,7 +5,6 @@ from .models import (
     Fiche,
     Indicator,
     Mission,
-    ProjectMissionSettings,
     SubAction,
     WorkingGroupMember,
 )
@@ -22,11 +21,6 @@ class MissionAdmin(admin.ModelAdmin):
         "regime",
         "funding_code",
     ]
-
-
-@admin.register(ProjectMissionSettings)
-class ProjectMissionSettingsAdmin(admin.ModelAdmin):
-    list_display = ["project", "follows_avenant_2"]
 
 
 class SubActionInline(admin.TabularInline):

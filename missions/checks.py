@@ -2,16 +2,25 @@
 
 from django.db.models import Count, Q
 
-from .catalogue import CRISIS_CODE
-from .models import Fiche, Mission
-from .services import follows_avenant_2
+from funding.socle import bareme_name, socle_missions
+
+from .models import Fiche, Indicator, Mission
+from .results import definition_error
+
+__all__ = ["annotated_fiches", "bareme_name", "deposit_gaps", "required_missions"]
 
 
 def required_missions(project, missions=None) -> list[Mission]:
-    """The socle missions the project must cover: 1a, 1b, 2, 3, and 6 under avenant 2."""
+    """The missions the project must cover: those whose funding line the barème that applies
+    to it makes socle (ACI-2019: 1a and 1b, 2, 3; the crisis mission 6 is optional).
+
+    Guide: "En souscrivant au contrat, les communautés professionnelles territoriales de santé
+    s'engagent à mettre en place les trois missions socles"; the crisis mission is "une
+    sixième mission susceptible d'être assurée par les CPTS [...] (conditions et détails à
+    venir)". A later barème that makes it socle makes it required (funding.socle)."""
     missions = list(Mission.objects.all()) if missions is None else missions
-    avenant_2 = follows_avenant_2(project)
-    return [m for m in missions if m.is_socle and (avenant_2 or m.code != CRISIS_CODE)]
+    socle = set(socle_missions(project))
+    return [m for m in missions if m.funding_code in socle]
 
 
 def deposit_gaps(project, *, fiches=None, missions=None) -> list[str]:
@@ -27,8 +36,8 @@ def deposit_gaps(project, *, fiches=None, missions=None) -> list[str]:
             gaps.append(f"Mission {mission.code} ({mission.short_name}) : aucune fiche-action.")
         elif not any(f.funding_indicators for f in own):
             gaps.append(
-                f"Mission {mission.code} ({mission.short_name}) : aucun indicateur de résultat "
-                "retenu pour la rémunération variable."
+                f"Mission {mission.code} ({mission.short_name}) : aucun indicateur retenu pour "
+                "la rémunération variable."
             )
     for fiche in fiches:
         missing = []
@@ -40,6 +49,27 @@ def deposit_gaps(project, *, fiches=None, missions=None) -> list[str]:
             missing.append("au moins un indicateur")
         if missing:
             gaps.append(f"Fiche {fiche.number} « {fiche.title} » : il manque {_join(missing)}.")
+    gaps.extend(retained_indicator_gaps(project))
+    return gaps
+
+
+def retained_indicator_gaps(project) -> list[str]:
+    """Each indicator retained for the variable funding whose attainment cannot be computed
+    (missing baseline or target, target equal to the baseline). Guide: "Indicateur(s) de
+    résultats retenu(s) par la CPTS (=base de calcul du financement variable de la mission)"."""
+    retained = (
+        Indicator.objects.filter(fiche__project=project, drives_funding=True)
+        .select_related("fiche")
+        .order_by("fiche__number", "position")
+    )
+    gaps = []
+    for indicator in retained:
+        error = definition_error(indicator)
+        if error:
+            gaps.append(
+                f"Fiche {indicator.fiche.number}, indicateur « {indicator.name} » retenu pour "
+                f"la rémunération variable : {error[0].lower()}{error[1:]}"
+            )
     return gaps
 
 

@@ -42,6 +42,7 @@ def deadlines(project, signature_date: dt.date | None = None) -> list[Deadline]:
                         label=f"{label} {mission.code} ({mission.short_name})",
                         kind=kind,
                         url=url,
+                        ref=mission.code,
                     )
                 )
     return sorted(items, key=lambda d: (d.date, d.label))

@@ -4,6 +4,8 @@ Forms only validate. Each carries the record's version (hidden field `version`) 
 own `auto_id`, so that several forms of one page keep unique ids for their labels.
 """
 
+from decimal import Decimal
+
 from django import forms
 
 from cpts_portal.lib.uploads import check_upload
@@ -159,14 +161,6 @@ class FicheDeleteForm(VersionedFormMixin, forms.Form):
     pass
 
 
-class MissionSettingsForm(forms.Form):
-    follows_avenant_2 = forms.BooleanField(
-        label="Le contrat suit l'avenant 2 : la mission 6 (crises sanitaires graves) est "
-        "obligatoire",
-        required=False,
-    )
-
-
 # --- Rows --------------------------------------------------------------------------------
 
 
@@ -199,7 +193,14 @@ class SubActionForm(RowForm):
         return data
 
 
+YEAR_TARGETS = [f"target_year_{year}" for year in range(1, 6)]
+
+
 class IndicatorForm(RowForm):
+    """An indicator of the fiche. Guide: "Certains indicateurs de suivi peuvent être aussi
+    retenus pour le calcul du financement variable"; "les parties signataires peuvent choisir
+    de fixer des indicateurs annuels progressifs"."""
+
     kind = "indicateurs"
 
     class Meta:
@@ -213,24 +214,62 @@ class IndicatorForm(RowForm):
             "source",
             "frequency",
             "drives_funding",
+            "weight",
+            *YEAR_TARGETS,
         ]
-        localized_fields = ["baseline", "target"]
+        localized_fields = ["baseline", "target", "weight", *YEAR_TARGETS]
+        help_texts = {
+            "weight": "Parmi les indicateurs retenus de la mission (1 chacun : poids égaux).",
+            "target_year_1": "Cibles annuelles facultatives : une année laissée vide prend la "
+            "cible du contrat.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An omitted weight keeps the default (1: equal weights), never an error.
+        self.fields["weight"].required = False
 
     def clean(self):
         data = super().clean()
-        if data.get("drives_funding") and data.get("kind") != Indicator.Kind.RESULT:
-            self.add_error(
-                "drives_funding",
-                "Seul un indicateur de résultat peut être retenu pour la rémunération variable.",
-            )
-        if data.get("drives_funding") and (
-            data.get("baseline") is None or data.get("target") is None
+        if data.get("weight") is None and "weight" not in self.errors:
+            data["weight"] = Decimal(1)
+        baseline, target = data.get("baseline"), data.get("target")
+        years = {name: data.get(name) for name in YEAR_TARGETS}
+        typed_target = target is not None or any(v is not None for v in years.values())
+        if (
+            baseline is None
+            and "baseline" not in self.errors
+            and (data.get("drives_funding") or typed_target)
         ):
+            # Guide: indicators "mesurable[s]"; without a start the rate cannot be said.
             self.add_error(
-                "drives_funding",
-                "L'indicateur retenu pour la rémunération variable a une valeur de départ "
-                "et une cible.",
+                "baseline",
+                "Indiquez la valeur de départ (0 si l'on part de rien) : sans elle, le taux "
+                "d'atteinte de l'indicateur ne peut pas être calculé.",
             )
+        if target is None and "target" not in self.errors and data.get("drives_funding"):
+            self.add_error(
+                "target",
+                "Indiquez la cible du contrat de l'indicateur retenu pour la "
+                "rémunération variable.",
+            )
+        if baseline is not None and target is not None:
+            if target == baseline and data.get("drives_funding"):
+                self.add_error(
+                    "target",
+                    "La cible doit différer de la valeur de départ : elle dit si l'indicateur "
+                    "doit monter ou baisser.",
+                )
+            direction = target - baseline
+            for year, name in enumerate(YEAR_TARGETS, start=1):
+                value = years[name]
+                if value is not None and (value - baseline) * direction < 0:
+                    sense = "au-dessus" if direction > 0 else "au-dessous"
+                    self.add_error(
+                        name,
+                        f"La cible de l'année {year} doit être {sense} de la valeur de départ, "
+                        "comme la cible du contrat.",
+                    )
         return data
 
 

@@ -4,11 +4,12 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from accounts.models import User
-from cpts_portal.lib.versioning import HistoryEntry, history_entries
+from cpts_portal.lib.versioning import Change, HistoryEntry, history_entries
 from diagnostics.models import Need
 
 from .models import Fiche, Indicator, Mission, SubAction, WorkingGroupMember
 
+EXCLUDE = ("version", "updated_at", "updated_by")  # history_entries' default
 INTERNAL = {"id", "version", "updated_at", "updated_by", "fiche", "project", "number", "created_at"}
 ROW_MODELS = [
     (WorkingGroupMember, "Membre du groupe de travail"),
@@ -23,12 +24,36 @@ class FicheHistoryEntry:
     entry: HistoryEntry
 
 
-def _entries(records, subject, names) -> list[FicheHistoryEntry]:
+def _entries(records, subject, names, exclude=EXCLUDE) -> list[FicheHistoryEntry]:
     skips = tuple(INTERNAL | {"position"})
     return [
         FicheHistoryEntry(subject, entry)
-        for entry in history_entries(records, names=names, creation_skips=skips)
+        for entry in history_entries(records, exclude=exclude, names=names, creation_skips=skips)
     ]
+
+
+def _fiche_entries(records, names) -> list[FicheHistoryEntry]:
+    """The fiche's own entries. Its needs (many-to-many) are compared here from one query of
+    their historical rows: simple-history's diff_against would read them with two queries per
+    record, and the page's queries would grow with the number of edits."""
+    entries = _entries(records, "Fiche", names, exclude=(*EXCLUDE, "needs"))
+    through = Fiche.history.model.needs.model  # one row per (historical fiche, need)
+    needs: dict[int, list[int]] = {record.history_id: [] for record in records}
+    for history_id, need_id in through.objects.filter(history_id__in=list(needs)).values_list(
+        "history_id", "need_id"
+    ):
+        needs[history_id].append(need_id)
+    label = str(Fiche._meta.get_field("needs").verbose_name)
+    for index, record in enumerate(records[:-1]):
+        previous = records[index + 1]
+        old, new = sorted(needs[previous.history_id]), sorted(needs[record.history_id])
+        if record.history_type == "~" and old != new:
+            codes = [
+                ", ".join(sorted(str(names.get((Need, pk), pk)) for pk in ids))
+                for ids in (old, new)
+            ]
+            entries[index].entry.changes.append(Change("needs", label, *codes))
+    return entries
 
 
 def _row_name(record, names) -> str:
@@ -62,7 +87,7 @@ def fiche_history(fiche: Fiche) -> list[FicheHistoryEntry]:
     names |= {(Need, n.pk): n.code for n in Need.objects.filter(project_id=fiche.project_id)}
     names |= {(User, u.pk): str(u) for u in User.objects.filter(pk__in=user_ids)}
 
-    entries = _entries(fiche_records, "Fiche", names)
+    entries = _fiche_entries(fiche_records, names)
     for _model, label, records in row_records:
         for number, group in groupby(records, key=lambda r: r.number):
             group = list(group)

@@ -1,4 +1,7 @@
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -7,7 +10,9 @@ from cpts_portal.lib.versioning import Versioned
 
 
 class Mission(models.Model):
-    """One mission of the ACI (catalogue shipped as data by the app's first migration)."""
+    """One mission of the ACI (catalogue shipped as data by the app's first migration).
+    `kind` is the mission's nature in its text of origin; which missions a project must
+    cover is said by the barème that applies to it (missions.checks.required_missions)."""
 
     class Kind(models.TextChoices):
         SOCLE = "SOCLE", "socle"
@@ -45,30 +50,6 @@ class Mission(models.Model):
 
     def __str__(self):
         return f"Mission {self.code} — {self.short_name}"
-
-    @property
-    def is_socle(self) -> bool:
-        return self.kind == self.Kind.SOCLE
-
-
-class ProjectMissionSettings(models.Model):
-    """What the missions of one project follow. Avenant 2 (December 2021) made the crisis
-    mission (6) compulsory for every ACI signed or renewed since; only a CPTS whose contract
-    predates it is still under the 2019 text, so the default is True and a coordinator (or an
-    administrator) unticks it for such a project."""
-
-    project = models.OneToOneField(
-        "projects.Project", on_delete=models.CASCADE, related_name="mission_settings"
-    )
-    follows_avenant_2 = models.BooleanField(
-        "le contrat suit l'avenant 2 (mission crise sanitaire obligatoire)", default=True
-    )
-
-    class Meta:
-        verbose_name = "réglages des missions d'un projet"
-
-    def __str__(self):
-        return f"Missions de {self.project}"
 
 
 class FicheQuerySet(models.QuerySet):
@@ -211,6 +192,12 @@ class SubAction(FicheRow):
         return self.what[:80]
 
 
+def _year_target(year: int):
+    return models.DecimalField(
+        f"cible de l'année {year}", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+
+
 class Indicator(FicheRow):
     class Kind(models.TextChoices):
         FOLLOW_UP = "FOLLOW_UP", "suivi"
@@ -224,13 +211,35 @@ class Indicator(FicheRow):
     baseline = models.DecimalField(
         "valeur de départ", max_digits=14, decimal_places=2, null=True, blank=True
     )
-    target = models.DecimalField("cible", max_digits=14, decimal_places=2, null=True, blank=True)
+    target = models.DecimalField(
+        "cible du contrat", max_digits=14, decimal_places=2, null=True, blank=True
+    )
     unit = models.CharField("unité", max_length=60, blank=True)
     source = models.CharField("source des données", max_length=200, blank=True)
     frequency = models.CharField("fréquence de mesure", max_length=60, blank=True)
-    # The result indicator of its mission that drives the variable ACI funding: at most one
-    # per mission and project (services._check_funding_indicator, under a lock of the project).
+    # Guide (Fixation des indicateurs): "Certains indicateurs de suivi peuvent être aussi
+    # retenus pour le calcul du financement variable"; fiche template: "Indicateur(s) de
+    # résultats retenu(s) par la CPTS (=base de calcul du financement variable de la mission)".
+    # Any number per mission, result or follow-up (missions.results.mission_attainment).
     drives_funding = models.BooleanField("retenu pour la rémunération variable", default=False)
+    # Relative weight among the mission's retained indicators (portal's choice: 1 each, so
+    # equal weights unless the contract says otherwise).
+    weight = models.DecimalField(
+        "poids",
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal(1),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="Poids relatif parmi les indicateurs retenus de la mission (1 chacun : "
+        "poids égaux).",
+    )
+    # Guide: "les parties signataires peuvent choisir de fixer des indicateurs annuels
+    # progressifs". Blank = the contract target (`target`) that year.
+    target_year_1 = _year_target(1)
+    target_year_2 = _year_target(2)
+    target_year_3 = _year_target(3)
+    target_year_4 = _year_target(4)
+    target_year_5 = _year_target(5)
 
     history = HistoricalRecords()
 
@@ -241,10 +250,14 @@ class Indicator(FicheRow):
                 fields=["fiche", "number"], name="missions_indicator_number_per_fiche"
             ),
             models.CheckConstraint(
-                condition=Q(drives_funding=False) | Q(kind="RESULT"),
-                name="missions_indicator_funding_is_a_result",
+                condition=Q(weight__gt=0), name="missions_indicator_weight_gt_0"
             ),
         ]
+
+    def target_for(self, year: int):
+        """The target of contract year `year`: its own, else the contract target."""
+        own = getattr(self, f"target_year_{year}", None) if 1 <= year <= 5 else None
+        return self.target if own is None else own
 
     def __str__(self):
         return self.name

@@ -14,7 +14,7 @@ from projects.models import Contract
 from .access import get_fiche_for_user
 from .forms import IndicatorResultForm
 from .models import Indicator, IndicatorResult
-from .results import attainment, result_save
+from .results import attainment, definition_error, result_save
 
 YEARS = range(1, IndicatorResult.YEARS + 1)
 
@@ -50,12 +50,22 @@ def fiche_results(request, slug, number):
     for indicator in indicators:
         by_year = {result.year: result for result in indicator.results.all()}
         cells = []
+        rated = indicator.kind == Indicator.Kind.RESULT or indicator.drives_funding
         for year in YEARS:
             result = by_year.get(year)
-            rate = None
-            if result is not None and indicator.kind == Indicator.Kind.RESULT:
-                rate = attainment(indicator, result.value)
-            cells.append({"year": year, "result": result, "rate": rate})
+            rate, error = None, ""
+            if result is not None and rated:
+                error = definition_error(indicator, year)
+                rate = attainment(indicator, result.value, year)
+            cells.append(
+                {
+                    "year": year,
+                    "result": result,
+                    "rate": rate,
+                    "error": error,
+                    "target": indicator.target_for(year),
+                }
+            )
         rows.append({"indicator": indicator, "cells": cells})
     return render(
         request,

@@ -25,4 +25,3 @@ def is_fiche_pilot(user, fiche):
 rules.add_perm("missions.add_fiche", is_coordinator)
 rules.add_perm("missions.delete_fiche", is_fiche_coordinator)
 rules.add_perm("missions.change_fiche", is_fiche_coordinator | is_fiche_pilot)
-rules.add_perm("missions.change_mission_settings", is_coordinator)

@@ -14,19 +14,7 @@ from cpts_portal.lib.versioning import (
 )
 from projects.models import Project
 
-from .models import Fiche, FicheRow, Indicator, Mission, ProjectMissionSettings
-
-
-class FundingIndicatorTaken(Exception):
-    """Another result indicator already drives the variable funding of this mission."""
-
-    def __init__(self, mission: Mission, holder: Indicator):
-        self.mission, self.holder = mission, holder
-        super().__init__(
-            f"La mission {mission.code} a déjà son indicateur de résultat retenu pour la "
-            f"rémunération variable : « {holder.name} » (fiche {holder.fiche.number}). "
-            "Retirez-lui ce rôle avant de le donner à un autre indicateur."
-        )
+from .models import Fiche, FicheRow, Mission
 
 
 def cpts_members(project: Project):
@@ -42,44 +30,14 @@ def cpts_members(project: Project):
     )
 
 
-def follows_avenant_2(project: Project) -> bool:
-    """Read once per project object (a page asks several times)."""
-    cached = project.__dict__.get("_follows_avenant_2")
-    if cached is None:
-        settings = ProjectMissionSettings.objects.filter(project=project).first()
-        cached = True if settings is None else settings.follows_avenant_2
-        project.__dict__["_follows_avenant_2"] = cached
-    return cached
-
-
-def mission_settings_update(*, project: Project, follows_avenant_2: bool) -> None:
-    ProjectMissionSettings.objects.update_or_create(
-        project=project, defaults={"follows_avenant_2": follows_avenant_2}
-    )
-    project.__dict__.pop("_follows_avenant_2", None)
-
-
 def _lock_project(project: Project) -> None:
-    # Serialises the per-project sequence and the "one funding indicator per mission" rule.
+    # Serialises the per-project sequence of the fiches.
     Project.objects.select_for_update().filter(pk=project.pk).first()
 
 
 def _lock_fiche(fiche_id: int) -> None:
     # Serialises the per-fiche sequence and positions of its rows.
     Fiche.objects.select_for_update().filter(pk=fiche_id).first()
-
-
-def _check_funding_indicator(*, project_id: int, mission: Mission, indicator_pk=None) -> None:
-    holder = (
-        Indicator.objects.filter(
-            fiche__project_id=project_id, fiche__mission=mission, drives_funding=True
-        )
-        .exclude(pk=indicator_pk)
-        .select_related("fiche")
-        .first()
-    )
-    if holder is not None:
-        raise FundingIndicatorTaken(mission, holder)
 
 
 # --- Fiches ------------------------------------------------------------------------------
@@ -99,14 +57,6 @@ def fiche_create(
 
 @transaction.atomic
 def fiche_update(*, fiche: Fiche, by: User, version: int, fields: dict[str, Any]) -> Fiche:
-    mission = fields.get("mission")
-    if mission is not None and mission.pk != fiche.mission_id:
-        _lock_project(fiche.project)
-        funding = fiche.indicators.filter(drives_funding=True).first()
-        if funding is not None:
-            _check_funding_indicator(
-                project_id=fiche.project_id, mission=mission, indicator_pk=funding.pk
-            )
     try:
         updated = save_versioned(fiche, version=version, by=by, fields=fields)
     except EditConflict as conflict:
@@ -150,9 +100,6 @@ def row_create(
     *, fiche: Fiche, model: type[FicheRow], by: User, fields: dict[str, Any]
 ) -> FicheRow:
     _lock_fiche(fiche.pk)
-    if model is Indicator and fields.get("drives_funding"):
-        _lock_project(fiche.project)
-        _check_funding_indicator(project_id=fiche.project_id, mission=fiche.mission)
     return create_versioned(
         model,
         by=by,
@@ -166,11 +113,6 @@ def row_create(
 
 @transaction.atomic
 def row_update(*, row: FicheRow, by: User, version: int, fields: dict[str, Any]) -> FicheRow:
-    if isinstance(row, Indicator) and fields.get("drives_funding"):
-        _lock_project(row.fiche.project)
-        _check_funding_indicator(
-            project_id=row.fiche.project_id, mission=row.fiche.mission, indicator_pk=row.pk
-        )
     return save_versioned(row, version=version, by=by, fields=fields)
 
 

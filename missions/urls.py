@@ -10,11 +10,6 @@ ROW = FICHE + "<slug:kind>/<int:row>/"
 # Included in cpts_portal/urls.py at the root: project pages start with "projets/<slug:slug>/".
 urlpatterns = [
     path("projets/<slug:slug>/missions/", views.mission_list, name="mission-list"),
-    path(
-        "projets/<slug:slug>/missions/reglages/",
-        views.mission_settings_update,
-        name="settings-update",
-    ),
     path("projets/<slug:slug>/fiches/nouvelle/", views.fiche_create, name="fiche-create"),
     path(FICHE, views.fiche_detail, name="fiche-detail"),
     path(FICHE + "sections/<slug:section>/", views.fiche_section, name="fiche-section"),

@@ -6,6 +6,7 @@ errors. Without JavaScript the same forms post and redirect back to the fiche.
 """
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -26,7 +27,7 @@ from projects.access import get_project_for_user
 
 from . import services
 from .access import get_fiche_for_user
-from .checks import annotated_fiches, deposit_gaps, required_missions
+from .checks import annotated_fiches, bareme_name, deposit_gaps, required_missions
 from .forms import (
     SECTION_FORMS,
     SECTION_TITLES,
@@ -34,7 +35,6 @@ from .forms import (
     FicheDeleteForm,
     IndicatorForm,
     MemberForm,
-    MissionSettingsForm,
     SubActionForm,
 )
 from .history import fiche_history
@@ -107,6 +107,8 @@ def _row_values(kind: RowKind, row) -> list[tuple[str, str]]:
     for name in kind.form._meta.fields:
         model_field = row._meta.get_field(name)
         value = getattr(row, name)
+        if value is None and name.startswith("target_year_"):
+            continue  # a year without its own target takes the contract target
         if model_field.choices:
             value = getattr(row, f"get_{name}_display")()
         elif isinstance(value, bool):
@@ -264,53 +266,37 @@ def mission_list(request, slug):
     project = get_project_for_user(request.user, slug)
     missions = list(Mission.objects.all())
     fiches = list(annotated_fiches(project))
-    funding = {
-        i.fiche.mission_id: i
-        for i in Indicator.objects.filter(fiche__project=project, drives_funding=True)
+    retained = defaultdict(list)
+    for indicator in (
+        Indicator.objects.filter(fiche__project=project, drives_funding=True)
         .select_related("fiche")
-        .order_by("fiche__number")
-    }
-    required = {m.pk for m in required_missions(project, missions)}
+        .order_by("fiche__number", "position")
+    ):
+        retained[indicator.fiche.mission_id].append(indicator)
+    required_list = required_missions(project, missions)
+    required = {m.pk for m in required_list}
     rows = [
         {
             "mission": mission,
             "required": mission.pk in required,
             "fiches": [f for f in fiches if f.mission_id == mission.pk],
-            "funding_indicator": funding.get(mission.pk),
+            "funding_indicators": retained.get(mission.pk, []),
         }
         for mission in missions
     ]
-    can_configure = rules.has_perm("missions.change_mission_settings", request.user, project)
-    avenant_2 = services.follows_avenant_2(project)
     return render(
         request,
         "missions/mission_list.html",
         {
             "project": project,
             "rows": rows,
+            "bareme": bareme_name(project),
+            "required_codes": ", ".join(m.code for m in required_list),
             "gaps": deposit_gaps(project, fiches=fiches, missions=missions),
             "can_create": rules.has_perm("missions.add_fiche", request.user, project),
-            "settings_form": MissionSettingsForm(initial={"follows_avenant_2": avenant_2})
-            if can_configure
-            else None,
-            "follows_avenant_2": avenant_2,
             "active": "missions",
         },
     )
-
-
-@require_http_methods(["GET", "POST"])
-def mission_settings_update(request, slug):
-    project = get_project_for_user(request.user, slug, perm="missions.change_mission_settings")
-    if refused := _post_only(request):
-        return refused
-    form = MissionSettingsForm(request.POST)
-    form.is_valid()
-    services.mission_settings_update(
-        project=project, follows_avenant_2=form.cleaned_data.get("follows_avenant_2", False)
-    )
-    messages.success(request, "Les missions obligatoires du projet sont mises à jour.")
-    return redirect("missions:mission-list", slug=project.slug)
 
 
 # --- Fiches -------------------------------------------------------------------------------
@@ -359,8 +345,6 @@ def fiche_section(request, slug, number, section):
             )
         except EditConflict as error:
             status, conflict = 409, conflict_panel(form, error)
-        except services.FundingIndicatorTaken as error:
-            form.add_error("mission", str(error))
         else:
             return _section_saved(request, page, section, form, updated)
     block = page.section(section, form=form, conflict=conflict)
@@ -473,16 +457,12 @@ def row_create(request, slug, number, kind):
         return refused
     form = row_kind.form(request.POST, members=page.members)
     if form.is_valid():
-        try:
-            services.row_create(
-                fiche=page.fiche, model=row_kind.model, by=request.user, fields=form.cleaned_data
-            )
-        except services.FundingIndicatorTaken as error:
-            form.add_error("drives_funding", str(error))
-        else:
-            if not request.htmx:
-                return redirect(f"{page.url('fiche-detail')}#rows-{row_kind.key}")
-            return _rows_response(request, page, row_kind, message="Ligne ajoutée.")
+        services.row_create(
+            fiche=page.fiche, model=row_kind.model, by=request.user, fields=form.cleaned_data
+        )
+        if not request.htmx:
+            return redirect(f"{page.url('fiche-detail')}#rows-{row_kind.key}")
+        return _rows_response(request, page, row_kind, message="Ligne ajoutée.")
     return _rows_response(request, page, row_kind, new_form=form, status=422)
 
 
@@ -503,8 +483,6 @@ def row_update(request, slug, number, kind, row):
             )
         except EditConflict as error:
             status, conflict = 409, conflict_panel(form, error)
-        except services.FundingIndicatorTaken as error:
-            form.add_error("drives_funding", str(error))
         else:
             if not request.htmx:
                 return redirect(f"{page.url('fiche-detail')}#row-{kind}-{row}")

@@ -14,6 +14,7 @@ from django.http import Http404
 
 from accounts.models import Membership, Organisation
 
+from .deadlines import deposit_clock
 from .models import Project
 
 Role = Membership.Role
@@ -172,6 +173,8 @@ def get_review_for_user(user, slug: str):
     grant = access_for(user, project)
     if grant.review_roles:
         return project, deposit, grant
-    if hasattr(deposit, "decision") or project.state in ("VALIDATED", "OPPOSED", "CONTRACTED"):
+    # From the decision (or the tacit validation) on, the CPTS reads the avis rendered
+    # (documents préparatoires communicables): projects.deadlines.deposit_clock.
+    if deposit_clock(deposit).decided:
         return project, deposit, grant
     raise Http404("Page introuvable.")

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from cpts_portal.lib.dates import add_months
+from cpts_portal.lib.dates import contract_end, contract_year
 from cpts_portal.lib.versioning import Versioned
 
 
@@ -213,8 +213,15 @@ class IntentionAnswer(models.Model):
             ),
         ]
 
+    BODY_LABELS = {"ARS_DD": "DD ARS", "CPAM": "CPAM"}
+
     def __str__(self):
-        return f"{self.body} : {self.get_answer_display()}"
+        return f"{self.body_label} : {self.get_answer_display()}"
+
+    @property
+    def body_label(self) -> str:
+        """The body as people name it (never the code): "DD ARS", "CPAM"."""
+        return self.BODY_LABELS.get(self.body, self.body)
 
 
 # --- Deposit and review -------------------------------------------------------------------
@@ -313,6 +320,87 @@ class ReviewComment(models.Model):
         return f"{self.author} : {self.text[:40]}"
 
 
+def missing_piece_path(instance, filename):
+    # Not guessable: served only through a view that checks access.
+    return f"pieces/{instance.request.deposit.project_id}/{secrets.token_hex(16)}/{filename}"
+
+
+class MissingPiecesRequest(models.Model):
+    """A DD ARS request for the missing pieces of a deposit (the clock is suspended), and the
+    CPTS's answer: its comment, its attachments, and the day they were received (the clock
+    starts again in full on that day)."""
+
+    deposit = models.ForeignKey(Deposit, on_delete=models.CASCADE, related_name="piece_requests")
+    pieces = models.TextField("pièces manquantes")
+    requested_on = models.DateField("demandées le")
+    requested_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    answer = models.TextField("réponse de la CPTS", blank=True)
+    received_date = models.DateField("pièces reçues le", null=True, blank=True)
+    answered_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["requested_on", "pk"]
+        verbose_name = "demande de pièces manquantes"
+        verbose_name_plural = "demandes de pièces manquantes"
+
+    def __str__(self):
+        return f"Pièces manquantes — {self.deposit}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.received_date is not None
+
+
+class MissingPieceFile(models.Model):
+    """A piece sent by the CPTS in answer to a request (checked by cpts_portal.lib.uploads)."""
+
+    request = models.ForeignKey(
+        MissingPiecesRequest, on_delete=models.CASCADE, related_name="files"
+    )
+    file = models.FileField(upload_to=missing_piece_path)
+    original_name = models.CharField("nom du fichier", max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField("empreinte SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "pièce transmise"
+
+    def __str__(self):
+        return self.original_name
+
+
+class ReviewReminder(models.Model):
+    """A reminder to the reviewers sent for one deposit and one threshold (J-15, J-7): once,
+    whatever how often (or how late) the daily task runs."""
+
+    deposit = models.ForeignKey(Deposit, on_delete=models.CASCADE, related_name="reminders")
+    days_before = models.PositiveSmallIntegerField("jours avant la fin du délai")
+    deadline = models.DateField("fin du délai rappelée")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "rappel aux instructeurs"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deposit", "days_before", "deadline"],
+                name="projects_one_reminder_per_deposit_and_threshold",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Rappel J-{self.days_before} — {self.deposit}"
+
+
 class Decision(models.Model):
     """The DG ARS's decision on one deposit: one, whoever clicks first."""
 
@@ -400,14 +488,11 @@ class Contract(models.Model):
 
     @property
     def end_date(self):
-        return self.year_period(self.YEARS)[1]
+        return contract_end(self.signature_date)
 
     def year_period(self, year: int):
-        """(start, end) of contract year `year` (1 to 5): from one anniversary to the next."""
-        return (
-            add_months(self.signature_date, 12 * (year - 1)),
-            add_months(self.signature_date, 12 * year),
-        )
+        """(first day, last day) of contract year `year` (1 to 5): cpts_portal.lib.dates."""
+        return contract_year(self.signature_date, year)
 
 
 def document_path(instance, filename):
@@ -426,6 +511,12 @@ class Document(models.Model):
         AVIS_GRID = "AVIS_GRID", "Grille d'avis"
         FUNDING_SIMULATION = "FUNDING_SIMULATION", "Simulation du financement ACI"
         ANNUAL_DIALOGUE = "ANNUAL_DIALOGUE", "Compte rendu du dialogue de gestion"
+        ACI_CONTRACT = "ACI_CONTRACT", "Contrat ACI"
+        # The formal acts of the review (issue 15), produced at their event (lifecycle.acts).
+        ACK_RECEIPT = "ACK_RECEIPT", "Accusé de réception du projet de santé"
+        MISSING_PIECES = "MISSING_PIECES", "Demande de pièces manquantes"
+        DECISION_LETTER = "DECISION_LETTER", "Lettre de décision de l'ARS"
+        TACIT_ATTESTATION = "TACIT_ATTESTATION", "Attestation de validation tacite"
 
     class Status(models.TextChoices):
         PENDING = "PENDING", "en attente"
@@ -447,6 +538,9 @@ class Document(models.Model):
     deposit = models.ForeignKey(
         Deposit, on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
     )
+    # The HTML a deposited document prints, frozen in the deposit's request: the worker
+    # renders the PDF from it later, whatever is edited meanwhile.
+    source_html = models.TextField(blank=True, editable=False)
     requested_by = models.ForeignKey(
         "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -468,28 +562,34 @@ class Document(models.Model):
             "AVIS_GRID": "grille-avis",
             "FUNDING_SIMULATION": "simulation-aci",
             "ANNUAL_DIALOGUE": "dialogue-de-gestion",
+            "ACI_CONTRACT": "contrat-aci",
+            "ACK_RECEIPT": "accuse-reception",
+            "MISSING_PIECES": "demande-pieces",
+            "DECISION_LETTER": "decision-ars",
+            "TACIT_ATTESTATION": "attestation-validation-tacite",
         }[self.kind]
+        if self.params.get("deposit"):
+            slug += f"-depot-{self.params['deposit']}"
+        if self.params.get("date"):
+            slug += f"-{self.params['date']}"
         if self.params.get("year"):
             slug += f"-annee-{self.params['year']}"
         return f"{slug}-{self.project.slug}.pdf"
 
 
-class AnnualDialogue(Versioned):
-    """The dialogue de gestion of one contract year (CPTS, CPAM, ARS): the meeting, the
-    attainment rate agreed per mission (from the indicator results), the minutes, and the
-    sign-off of the three parties. Once a party has signed, the content is locked."""
+class SigningParty(models.TextChoices):
+    CPTS = "CPTS", "la CPTS"
+    CPAM = "CPAM", "la CPAM"
+    ARS = "ARS", "l'ARS"
 
-    class Party(models.TextChoices):
-        CPTS = "CPTS", "la CPTS"
-        CPAM = "CPAM", "la CPAM"
-        ARS = "ARS", "l'ARS"
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="dialogues")
-    year = models.PositiveSmallIntegerField("année du contrat")
-    meeting_date = models.DateField("date de la réunion", null=True, blank=True)
-    # Mission code (missions catalogue) -> agreed attainment rate in percent, as a string.
-    attainment = models.JSONField("taux d'atteinte retenus", default=dict, blank=True)
-    minutes = models.TextField("compte rendu", blank=True)
+class SignedByThreeParties(models.Model):
+    """A record the CPTS, the CPAM and the ARS each sign (who, when): the yearly dialogue, the
+    ACI contract (lifecycle.ContractSigning). Once a party has signed, the content is locked;
+    a signature may be withdrawn until the third one (lifecycle.followup.signature_fields)."""
+
+    Party = SigningParty
+
     cpts_signed_by = models.ForeignKey(
         "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -502,6 +602,50 @@ class AnnualDialogue(Versioned):
         "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     ars_signed_at = models.DateTimeField("signé pour l'ARS le", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def signed_at(self, party: str):
+        return getattr(self, f"{party.lower()}_signed_at")
+
+    @property
+    def signatures(self) -> list[dict]:
+        return [
+            {
+                "party": party,
+                "label": label,
+                "by": getattr(self, f"{party.lower()}_signed_by"),
+                "at": self.signed_at(party),
+            }
+            for party, label in SigningParty.choices
+        ]
+
+    @property
+    def is_locked(self) -> bool:
+        return any(self.signed_at(party) for party in SigningParty.values)
+
+    @property
+    def is_signed(self) -> bool:
+        return all(self.signed_at(party) for party in SigningParty.values)
+
+    @property
+    def last_signed_at(self):
+        moments = [self.signed_at(party) for party in SigningParty.values]
+        return max(moments) if all(moments) else None
+
+
+class AnnualDialogue(SignedByThreeParties, Versioned):
+    """The dialogue de gestion of one contract year (CPTS, CPAM, ARS): the meeting, the
+    attainment rate agreed per mission (from the indicator results), the minutes, and the
+    sign-off of the three parties. Once a party has signed, the content is locked."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="dialogues")
+    year = models.PositiveSmallIntegerField("année du contrat")
+    meeting_date = models.DateField("date de la réunion", null=True, blank=True)
+    # Mission code (missions catalogue) -> agreed attainment rate in percent, as a string.
+    attainment = models.JSONField("taux d'atteinte retenus", default=dict, blank=True)
+    minutes = models.TextField("compte rendu", blank=True)
 
     history = HistoricalRecords()
 
@@ -520,29 +664,6 @@ class AnnualDialogue(Versioned):
 
     def __str__(self):
         return f"Dialogue de gestion — année {self.year} — {self.project}"
-
-    def signed_at(self, party: str):
-        return getattr(self, f"{party.lower()}_signed_at")
-
-    @property
-    def signatures(self) -> list[dict]:
-        return [
-            {
-                "party": party,
-                "label": label,
-                "by": getattr(self, f"{party.lower()}_signed_by"),
-                "at": self.signed_at(party),
-            }
-            for party, label in self.Party.choices
-        ]
-
-    @property
-    def is_locked(self) -> bool:
-        return any(self.signed_at(party) for party in self.Party.values)
-
-    @property
-    def is_signed(self) -> bool:
-        return all(self.signed_at(party) for party in self.Party.values)
 
 
 class ContractPayment(models.Model):

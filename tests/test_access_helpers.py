@@ -42,6 +42,7 @@ ACCESS_MODULES = [
     "missions.access",
     "governance.access",
     "funding.access",
+    "examples.access",
 ]
 MANAGERS = {"objects", "history", "_default_manager", "_base_manager"}
 LOOKUP_SHORTCUTS = {"get_object_or_404", "get_list_or_404"}

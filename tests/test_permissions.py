@@ -23,7 +23,7 @@ from tests.permissions import (
 # url name -> list of (kwargs, expected statuses)
 CASES = {
     "home": [({}, expect(anonymous=302, admin=200, default=302))],
-    "help": [({}, expect(anonymous=302, default=200))],
+    "help": [({}, PUBLIC)],
     "lifecycle:project-detail": [
         ({"slug": "pic-saint-loup"}, PROJECT_READ),
         ({"slug": "lodevois-larzac"}, UNSUBMITTED_PROJECT_READ),

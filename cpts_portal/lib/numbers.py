@@ -58,7 +58,18 @@ def format_number(value, decimals: int = 0) -> str:
     return sign + text
 
 
-def euros(value, decimals=0) -> str:
-    """12500 -> '12 500 €' (narrow no-break spaces, as French typography wants)."""
+def _has_cents(value) -> bool:
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError, TypeError):
+        return False
+    return number != number.to_integral_value()
+
+
+def euros(value, decimals=None) -> str:
+    """12500 -> '12 500 €' (narrow no-break spaces, as French typography wants): whole euros
+    unless the amount has cents (12500.5 -> '12 500,50 €'); `decimals` forces a precision."""
+    if decimals is None or decimals == "":
+        decimals = 2 if _has_cents(value) else 0
     text = format_number(value, int(decimals))
     return f"{text}{NBSP}€" if text else ""

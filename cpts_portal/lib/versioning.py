@@ -17,12 +17,14 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from cpts_portal.lib.numbers import format_number
+from cpts_portal.lib.numbers import euros, format_number
 
 
 class Versioned(models.Model):
@@ -245,13 +247,34 @@ def _readable(changes: list[Change], model, names: dict) -> None:
                 )
             elif field.is_relation:
                 value = names.get((field.related_model, value), value)
-            elif field.choices:
-                value = dict(field.flatchoices).get(value, value)
-            elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-                value = date_format(value, "SHORT_DATE_FORMAT")
-            elif isinstance(value, Decimal):
-                value = format_number(value, 0 if value == value.to_integral() else 2)
+            else:
+                money = "€" in str(field.verbose_name)
+                value = readable_value(value, choices=field.flatchoices, money=money)
             setattr(change, side, value)
+
+
+def readable_value(value, *, choices=None, money: bool = False):
+    """One value as users read it: a choice's label, a French date (01/03/2027), a number
+    with French spacing, an amount in euros (46 000 €; cents only when there are some).
+    The one place where history and conflict panels turn raw values into text."""
+    if value is None or value == "":
+        return value
+    if isinstance(value, list | tuple):  # e.g. the missions of a budget (an array field)
+        return ", ".join(str(readable_value(v, choices=choices, money=money)) for v in value)
+    if choices:
+        label = dict(choices).get(value)
+        if label is not None:
+            return str(label)
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, dt.datetime):
+        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, dt.date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, Decimal | float) or (money and isinstance(value, int)):
+        decimals = 0 if Decimal(str(value)) == Decimal(str(value)).to_integral() else 2
+        return euros(value, decimals) if money else format_number(value, decimals)
+    return value
 
 
 def text_diff(old: str, new: str) -> SafeString:
@@ -272,20 +295,40 @@ def text_diff(old: str, new: str) -> SafeString:
 
 def conflict_context(form: forms.BaseForm, current: Versioned) -> dict:
     """What the conflict panel shows: who changed the record, when, and his values of the
-    fields of `form` (the user's own text stays in the form)."""
+    fields of `form` (the user's own text stays in the form), as users read them."""
     values = []
     for name, field in form.fields.items():
         if name == "version" or not hasattr(current, name):
             continue
         value = getattr(current, name)
+        label = str(field.label or name)
+        try:
+            model_field = current._meta.get_field(name)
+        except FieldDoesNotExist:
+            model_field = None
         if hasattr(value, "all"):
             value = ", ".join(str(v) for v in value.all())
-        elif getattr(current, f"get_{name}_display", None) is not None:
-            value = getattr(current, f"get_{name}_display")()  # a choice's label, in French
-        elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            value = date_format(value, "SHORT_DATE_FORMAT")
-        values.append((field.label or name, _display(value)))
+        elif isinstance(value, models.Model):
+            value = str(value)
+        else:
+            choices = getattr(model_field, "flatchoices", None) or _flat(
+                getattr(field, "choices", None)
+            )
+            money = "€" in label or "€" in str(getattr(model_field, "verbose_name", ""))
+            value = readable_value(value, choices=choices, money=money)
+        values.append((label, _display(value)))
     return {"by": current.updated_by, "at": current.updated_at, "values": values}
+
+
+def _flat(choices) -> list:
+    """A form field's choices, groups flattened: [(value, label), …]."""
+    flat = []
+    for value, label in choices or ():
+        if isinstance(label, list | tuple):
+            flat.extend(label)
+        else:
+            flat.append((value, label))
+    return flat
 
 
 def conflict_panel(

@@ -1,5 +1,6 @@
 """French formatting and safe rich text for every template (and the PDFs)."""
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 from itertools import groupby
 
@@ -12,6 +13,19 @@ from cpts_portal.lib.numbers import NBSP, euros, format_number
 register = template.Library()
 
 register.filter("euros", euros)
+
+
+@register.filter
+def french_date(value):
+    """A date, or a date kept as ISO text (e.g. in the session), as 15/03/2026."""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return value
 
 
 @register.filter

@@ -11,6 +11,13 @@ NAME = "ACI-2019"
 EFFECTIVE_DATE = dt.date(2019, 6, 20)
 SOURCE = "ACI du 20 juin 2019 (arrêté du 21 août 2019), Annexe 1 du guide URPS ML Occitanie"
 
+# The socle missions (guide, "FOCUS - Planifier le déploiement des missions socles et
+# optionnelles": "En souscrivant au contrat, les communautés professionnelles territoriales de
+# santé s'engagent à mettre en place les trois missions socles"). The crisis mission is not
+# in this barème: the guide (May 2021) calls it a sixth mission "susceptible d'être assurée
+# par les CPTS" ("conditions et détails à venir").
+SOCLE = ["acces_soins", "parcours", "prevention"]
+
 # component, mission, amounts for tiers 1 to 4
 LINES = [
     ("FUNCTIONING", "", (50_000, 60_000, 75_000, 90_000)),
@@ -31,9 +38,10 @@ LINES = [
 
 def install(bareme_model, line_model) -> None:
     """Create or restore the barème (works with the historical models of a migration)."""
-    bareme, _ = bareme_model.objects.update_or_create(
-        name=NAME, defaults={"effective_date": EFFECTIVE_DATE, "source": SOURCE}
-    )
+    defaults = {"effective_date": EFFECTIVE_DATE, "source": SOURCE}
+    if any(f.name == "socle_missions" for f in bareme_model._meta.get_fields()):
+        defaults["socle_missions"] = SOCLE  # the field came with the migration funding 0002
+    bareme, _ = bareme_model.objects.update_or_create(name=NAME, defaults=defaults)
     for component, mission, amounts in LINES:
         line_model.objects.update_or_create(
             bareme=bareme,

@@ -1,5 +1,5 @@
 from accounts.models import Invitation, Membership
-from tests.permissions import expect
+from tests.permissions import COORDINATOR_WRITE, PUBLIC, expect
 
 CPTS = "cpts-pic-saint-loup"
 ARS = "ars-dd-34"  # isabelle.moreau (manager, reviewer) and philippe.girard (decider)
@@ -81,4 +81,26 @@ CASES = {
     "accounts:proconnect-callback": [({}, expect(default=404))],
     # The provider's return after its logout: back to the login page, for everyone.
     "accounts:proconnect-logout-return": [({}, expect(default=302))],
+    # Starting alone (issue 18): public sign-up pages; a logged-in person goes on to the wizard.
+    "accounts:signup": [({}, expect(anonymous=200, default=302))],
+    "accounts:signup-sent": [({}, PUBLIC)],
+    "accounts:signup-confirm": [({"token": "inconnu"}, expect(default=410))],
+    # The wizard: CPTS people (and administrators), never the agents of a review body.
+    "start:project-start": [
+        (
+            {},
+            expect(
+                anonymous=302,
+                reviewer_in_scope=403,
+                decider_in_scope=403,
+                cpam_in_scope=403,
+                urps_region=403,
+                reviewer_out_of_scope=403,
+                decider_out_of_scope=403,
+                analyst=403,
+                default=200,
+            ),
+        )
+    ],
+    "start:first-steps": [({"slug": "pic-saint-loup"}, COORDINATOR_WRITE)],
 }

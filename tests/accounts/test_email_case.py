@@ -149,6 +149,8 @@ def test_the_admin_stores_a_new_or_changed_address_lower_case(demo, client):
         reverse("admin:accounts_user_add"),
         {
             "email": " Nouveau.Compte@Exemple.FR ",
+            "first_name": "Nina",
+            "last_name": "Nouveau",
             "login_method": "PASSWORD",
             "usable_password": "true",
             "password1": "Un-mot-de-passe-solide-2026",

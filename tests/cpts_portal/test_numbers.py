@@ -47,6 +47,10 @@ def test_format_number_groups_thousands_with_narrow_spaces(value, decimals, expe
 
 
 def test_euros_adds_the_unit_after_a_no_break_space():
-    assert euros(Decimal("12500.5")) == "12\u202f501\u00a0€"
+    # Whole euros unless the amount has cents (house style), both for planned and paid amounts.
+    assert euros(Decimal("12500.00")) == "12\u202f500\u00a0€"
+    assert euros(Decimal("12500.5")) == "12\u202f500,50\u00a0€"
+    assert euros(Decimal("12500.004")) == "12\u202f500\u00a0€"
+    assert euros(Decimal("12500.5"), 0) == "12\u202f501\u00a0€"
     assert euros(Decimal("12500.5"), 2) == "12\u202f500,50\u00a0€"
     assert euros("") == ""

@@ -11,7 +11,8 @@ from cpts_portal.templatetags.portal import euros, percent, rich_text
     [
         (252000, "252\u202f000\u00a0€"),
         (Decimal("1260000"), "1\u202f260\u202f000\u00a0€"),
-        (Decimal("12500.5"), "12\u202f501\u00a0€"),
+        (Decimal("12500.5"), "12\u202f500,50\u00a0€"),  # cents shown when there are some
+        (Decimal("12500.00"), "12\u202f500\u00a0€"),
         (-7500, "-7\u202f500\u00a0€"),
         (0, "0\u00a0€"),
         ("pas un nombre", ""),

@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 from diagnostics.charts import BAR_AREA, age_chart, comparison_chart
@@ -40,3 +41,29 @@ def test_age_chart_draws_one_row_per_bracket_on_one_scale():
     assert svg.count("<rect") == 2 * 2 + 2  # two bars per bracket, two in the legend
     full, half = BAR_AREA, BAR_AREA / 2  # 20 % is twice 10 %
     assert f'width="{full:.1f}"' in svg and f'width="{half:.1f}"' in svg
+
+
+def test_age_chart_without_comparison_draws_no_zero_bars():
+    brackets = [
+        _indicator("0 à 14 ans", "2000", None, DiagnosticFigure.Kind.AGE_BRACKET),
+        _indicator("75 ans et plus", "1000", None, DiagnosticFigure.Kind.AGE_BRACKET),
+    ]
+    for bracket in brackets:
+        bracket.unit = "habitants"
+
+    svg = age_chart(brackets)
+
+    assert svg.count("<rect") == 2 + 1  # one bar per bracket, the territory in the legend
+    assert not re.search(r">0\W{1,2}habitants<", svg) and "Hérault" not in svg
+    assert 'width="0.0"' not in svg
+
+
+def test_age_chart_leaves_out_only_the_missing_comparison_values():
+    brackets = [
+        _indicator("0 à 14 ans", "20", "10", DiagnosticFigure.Kind.AGE_BRACKET),
+        _indicator("75 ans et plus", "10", None, DiagnosticFigure.Kind.AGE_BRACKET),
+    ]
+
+    svg = age_chart(brackets)
+
+    assert svg.count("<rect") == 3 + 2 and "Hérault" in svg

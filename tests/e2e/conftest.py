@@ -1,3 +1,4 @@
+import contextlib
 import os
 
 import pytest
@@ -7,6 +8,27 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 SCREENSHOTS = os.environ.get("SCREENSHOT_DIR")
+
+
+@pytest.fixture(autouse=True)
+def _leave_pages_with_unsaved_text(request):
+    """A page holding unsaved text asks before it is left (static/js/drafts.js); Playwright
+    would dismiss that question, i.e. stay. Tests leave, as a user answering "Quitter"."""
+    if "page" not in request.fixturenames:
+        return
+
+    from playwright.sync_api import Error
+
+    page = request.getfixturevalue("page")
+
+    def _accept(dialog):
+        with contextlib.suppress(Error):  # the test's own handler may have answered
+            if dialog.type == "beforeunload":
+                dialog.accept()
+            elif page._impl_obj.listener_count("dialog") == 1:
+                dialog.dismiss()  # Playwright's default when a test has no dialog handler
+
+    page.on("dialog", _accept)
 
 
 @pytest.fixture

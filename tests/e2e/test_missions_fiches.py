@@ -39,10 +39,9 @@ def test_coordinator_writes_a_complete_fiche_and_finds_it_in_the_overview(
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     log_in("claire.martin")
     page.goto(f"{live_server.url}{PIC}/missions/")
-    expect(page.locator(".deposit-gaps li")).to_have_text(
-        ["Mission 6 (Crises sanitaires graves) : aucune fiche-action."]
-    )
-    screenshot("missions-01-overview-with-a-gap")
+    # The crisis mission is optional under ACI-2019 (guide: "conditions et détails à venir").
+    expect(page.get_by_text("Rien ne manque côté missions")).to_be_visible()
+    screenshot("missions-01-overview")
     page.get_by_role("link", name="Nouvelle fiche-action").click()
     page.get_by_label("Libellé de l'action").fill("Plan de réponse aux crises sanitaires")
     page.get_by_label("Mission concernée").select_option(
@@ -92,11 +91,15 @@ def test_coordinator_writes_a_complete_fiche_and_finds_it_in_the_overview(
     _add_row(
         page,
         "indicateurs",
-        {"Indicateur": "Plan de crise validé", "Valeur de départ": "0", "Cible": "1"},
+        {"Indicateur": "Plan de crise validé", "Valeur de départ": "0", "Cible du contrat": "1"},
         selects={"Type": "résultat"},
         checks=["Retenu pour la rémunération variable"],
     )
-    _add_row(page, "indicateurs", {"Indicateur": "Professionnels formés", "Cible": "40"})
+    _add_row(
+        page,
+        "indicateurs",
+        {"Indicateur": "Professionnels formés", "Valeur de départ": "0", "Cible du contrat": "40"},
+    )
     page.locator("#descendre-sous-actions-1").focus()
     page.keyboard.press("Enter")
     expect(page.locator("#rows-sous-actions [role=status]").first).to_have_text(

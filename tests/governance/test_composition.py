@@ -36,7 +36,10 @@ def test_too_few_members_and_doctors_are_explained_with_the_numbers(demo):
     assert doctors.reason == (
         "1 médecin sur 5 membres, soit moins d'un tiers : il en faut au moins 2."
     )
-    offices = results["Fonctions obligatoires : président, trésorier, secrétaire"]
+    offices = results[
+        "Fonctions obligatoires : président, 2 × vice-président, secrétaire général, trésorier, "
+        "trésorier adjoint"
+    ]
     assert not offices.ok and offices.reason == "Fonction(s) non pourvue(s) : trésorier."
 
 

@@ -64,6 +64,7 @@ def test_a_cpts_without_association_lacks_everything(demo):
     assert deposit_gaps(demo["projects"]["lodevois-larzac"]) == [
         "L'association porteuse de la CPTS n'est pas enregistrée.",
         "Les statuts de l'association ne sont pas déposés.",
+        "Le système d'information de la CPTS n'est pas décrit (partie 3 du projet de santé).",
         "Le bureau de l'association n'est pas constitué.",
     ]
 
@@ -72,9 +73,9 @@ def test_missing_rna_statuts_and_offices_are_named(demo):
     project = demo["projects"]["pic-saint-loup"]
     Association.objects.filter(project=project).update(rna="")
     GovernanceDocument.objects.filter(project=project, kind="STATUTS").delete()
-    Mandate.objects.filter(project=project, office__in=["TRESORIER", "SECRETAIRE"]).update(
-        end_date=dt.date(2025, 12, 31)
-    )
+    Mandate.objects.filter(
+        project=project, office__in=["TRESORIER", "SECRETAIRE", "SECRETAIRE_GENERAL"]
+    ).update(end_date=dt.date(2025, 12, 31))
 
     assert deposit_gaps(project) == [
         "Le numéro RNA de l'association n'est pas renseigné.",
@@ -95,7 +96,9 @@ def test_demo_gives_each_cpts_its_members_bureau_and_ag_minutes(demo):
             .filter(project=project, body__kind="BUREAU")
             .values_list("office", flat=True)
         )
-        assert {"PRESIDENT", "TRESORIER", "SECRETAIRE"} <= offices
+        assert {"PRESIDENT", "TRESORIER"} <= offices
+        # The guide's minimum secretary, or the example statutes' "Secrétaire Général".
+        assert offices & {"SECRETAIRE", "SECRETAIRE_GENERAL"}
         assert project.governance_meetings.assemblies().exclude(minutes="").exists()
 
 

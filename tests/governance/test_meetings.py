@@ -40,8 +40,12 @@ def test_a_member_holding_too_many_proxies_is_flagged(demo):
 
     assert check.flagged and check.quorum_reached
     assert check.proxy_problems == [
-        "Julien Roux détient 3 pouvoirs : les statuts en autorisent au plus 2."
+        "Julien Roux détient 3 pouvoirs : les statuts en autorisent au plus 2 ; "
+        "il n'est pas compté."
     ]
+    # Annexe 3: "Chaque membre actif peut bénéficier de deux délégations": the third is not
+    # counted (20 present, 5 proxies given, 4 valid).
+    assert check.present == 20 and check.represented == 4 and check.invalid_proxies == 1
 
 
 def test_the_statutes_setting_changes_the_proxy_limit(demo):
@@ -53,6 +57,7 @@ def test_the_statutes_setting_changes_the_proxy_limit(demo):
 
     assert len(check.proxy_problems) == 3
     assert "les statuts en autorisent au plus 0" in check.proxy_problems[0]
+    assert check.represented == 0 and check.invalid_proxies == 3
 
 
 def test_a_meeting_without_quorum_is_flagged(demo):
@@ -76,7 +81,8 @@ def test_a_meeting_without_quorum_is_flagged(demo):
     check = _check(meeting)
 
     assert not check.quorum_reached and check.flagged
-    assert check.quorum_reason.startswith("Quorum non atteint : 6 membre(s) votant(s)")
+    # The proxy given to an absent member does not count: 4 present + 1 valid proxy.
+    assert check.quorum_reason.startswith("Quorum non atteint : 5 membre(s) votant(s)")
     assert check.quorum_reason.endswith("il en faut au moins 7 (un quart).")
     assert any("n'est pas présent(e)" in p for p in check.proxy_problems)
 

@@ -81,6 +81,20 @@ CASES.update(
             (working_document, {**CPTS_ONLY, **{k: 404 for k, v in CPTS_ONLY.items() if v == 403}}),
         ],
         "lifecycle:document-download": [(ready_document, PROJECT_READ)],
+        # The Word exports (issue 18): the working draft of the projet de santé for the
+        # CPTS's own people (404 for anyone else, as its PDF); a fiche for its readers.
+        "lifecycle:projet-de-sante-docx": [
+            (
+                {"slug": "pic-saint-loup"},
+                {**CPTS_ONLY, **{k: 404 for k, v in CPTS_ONLY.items() if v == 403}},
+            )
+        ],
+        "lifecycle:fiche-docx": [
+            ({"slug": "pic-saint-loup", "number": "1"}, PROJECT_READ),
+            ({"slug": "pic-saint-loup", "number": "99"}, expect(anonymous=302, default=404)),
+            # Uzège has five fiches: pic's fiche 6 under its slug does not exist.
+            ({"slug": "uzege-pont-du-gard", "number": "6"}, expect(anonymous=302, default=404)),
+        ],
         "lifecycle:document-retry": [
             # A document still in production: nothing to relaunch, back to its page.
             (
@@ -146,6 +160,92 @@ CASES.update(
         ],
         "lifecycle:dialogue-report": [
             ({"slug": THAU, "year": "1"}, _thau(302), {"method": "post"})
+        ],
+        # The parties preparing the dialogue adopt the budget's figures (year 2: not signed).
+        "lifecycle:dialogue-basis": [
+            (
+                {"slug": THAU, "year": "2"},
+                _thau(403, reviewer_in_scope=302, decider_in_scope=302, cpam_in_scope=302),
+                {"method": "post"},
+            )
+        ],
+        # No fact named: only the CPTS declares its missions (none of its members here).
+        "lifecycle:fact-create": [({"slug": THAU}, _thau(403), {"method": "post"})],
+        # The contract exists once the projet de santé is validated (Thau: signed).
+        "lifecycle:contract": [
+            ({"slug": THAU}, THAU_READ),
+            ({"slug": "pic-saint-loup"}, expect(anonymous=302, default=404)),
+        ],
+        "lifecycle:contract-sign": [({"slug": THAU}, _thau(403), {"method": "post"})],
+        # Thau's contract is signed: its start no longer changes (422 for the parties).
+        "lifecycle:contract-start": [
+            (
+                {"slug": THAU},
+                _thau(403, reviewer_in_scope=422, decider_in_scope=422, cpam_in_scope=422),
+                {"method": "post"},
+            )
+        ],
+        "lifecycle:contract-pdf": [({"slug": THAU}, _thau(302), {"method": "post"})],
+    }
+)
+
+
+def missing_piece(demo):
+    """A piece sent by Pic Saint-Loup in answer to a missing-pieces request."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from projects.models import Deposit, MissingPieceFile, MissingPiecesRequest
+
+    project = demo["projects"]["pic-saint-loup"]
+    today = timezone.localdate()
+    deposit = Deposit.objects.create(
+        project=project, number=1, received_date=today, clock_start_date=today
+    )
+    request = MissingPiecesRequest.objects.create(
+        deposit=deposit, pieces="- statuts", requested_on=today, received_date=today
+    )
+    piece = MissingPieceFile(
+        request=request, original_name="statuts.pdf", content_type="application/pdf", size=9
+    )
+    piece.file.save("piece.pdf", ContentFile(b"%PDF-1.7"), save=True)
+    return {"slug": "pic-saint-loup", "pk": piece.pk}
+
+
+CASES.update(
+    {
+        # Issue 15: the reception date (DD ARS reviewers of the Uzège project, under review)
+        # and the pieces the CPTS sent (its own people and the reviewers in scope).
+        "lifecycle:deposit-round": [({"slug": "uzege-pont-du-gard", "number": 1}, UNDER_REVIEW)],
+        "lifecycle:reception-date": [
+            (
+                {"slug": "uzege-pont-du-gard"},
+                expect(
+                    anonymous=302,
+                    urps_region=403,
+                    reviewer_out_of_scope=422,  # the Gard's DD ARS: in scope for Uzège
+                    decider_out_of_scope=422,
+                    default=404,
+                ),
+                {"method": "post"},
+            )
+        ],
+        "lifecycle:missing-piece-file": [
+            (
+                missing_piece,
+                expect(
+                    anonymous=302,
+                    coordinator=200,
+                    pilot=200,
+                    bureau=200,
+                    member=200,
+                    reviewer_in_scope=200,
+                    decider_in_scope=200,
+                    cpam_in_scope=200,
+                    urps_region=200,
+                    default=404,
+                ),
+            )
         ],
     }
 )

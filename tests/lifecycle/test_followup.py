@@ -128,17 +128,18 @@ def test_the_dialogue_shows_the_measured_rates_and_the_variable_funding_due(demo
     response = client.get(_dialogue_url(2))
 
     missions = {m["code"]: m for m in response.context["year"].missions}
-    # Access to care: the retained indicator (352 / 400); 1b's is not retained.
-    assert missions["acces_soins"]["measured"] == Decimal("0.88")
+    # Access to care: the mean of its retained indicators, equal weights (guide: "Indicateur(s)
+    # de résultats retenu(s)"): 1a 352 / 400 = 0.88 and 1b (120 - 20) / (120 - 20) = 1.
+    assert missions["acces_soins"]["measured"] == Decimal("0.94")
     assert missions["parcours"]["measured"] == Decimal("0.78")  # 117 / 150
     assert missions["prevention"]["measured"] == Decimal("0.7")  # (35 - 28) / (38 - 28)
     # Nothing agreed yet: the measured rate gives the estimate of the variable part.
     access = missions["acces_soins"]
     assert access["agreed"] is None
-    assert access["variable_due"] == (access["variable_base"] * Decimal("0.88")).quantize(
+    assert access["variable_due"] == (access["variable_base"] * Decimal("0.94")).quantize(
         Decimal("0.01")
     )
-    assert response.context["form"]["rate_acces_soins"].value() == "88"
+    assert response.context["form"]["rate_acces_soins"].value() == "94"
 
 
 def test_the_parties_prepare_then_sign_and_the_signed_dialogue_is_locked(demo, login):
@@ -315,6 +316,7 @@ def _more_fiches(project, count):
         (f"/projets/{THAU}/suivi/annee-2/", "marie.chevalier"),
         (f"/projets/{THAU}/fiches/1/resultats/", "lucie.bernard"),
         (f"/projets/{THAU}/echeances/", "marc.olivier"),
+        (f"/projets/{THAU}/contrat/", "marie.chevalier"),
     ],
 )
 def test_follow_up_queries_do_not_grow_with_the_fiches(

@@ -72,10 +72,19 @@ def test_every_sommaire_entry_points_at_the_page_of_its_heading(pdf_pages, slug)
         assert title in pages[page - 1], f"{title!r} is not on page {page}"
 
 
+def _portal_pages(pages: list[str]) -> list[str]:
+    """The pages the portal lays out: the uploaded annexes' own pages (merged as deposited,
+    after their cover page, at the end) are not."""
+    first_cover = next(
+        (i for i, text in enumerate(pages) if "Empreinte SHA-256 du fichier" in text), None
+    )
+    return pages if first_cover is None else pages[: first_cover + 1]
+
+
 def test_every_page_has_the_running_header_and_page_x_of_y(pdf_pages):
     pages, _ = pdf_pages("pic-saint-loup")
 
-    for number, text in enumerate(pages[1:], start=2):
+    for number, text in enumerate(_portal_pages(pages)[1:], start=2):
         assert "CPTS du Pic Saint-Loup" in text
         assert f"page {number} / {len(pages)}" in text
 
@@ -109,7 +118,8 @@ def test_every_fiche_action_is_printed_in_full(pdf_pages, slug):
 
 def _font_names(reader) -> set[str]:
     names = set()
-    for page in reader.pages:
+    texts = [_normalise(page.extract_text()) for page in reader.pages]
+    for page in reader.pages[: len(_portal_pages(texts))]:
         for font in page["/Resources"].get("/Font", {}).values():
             names.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
     return names

@@ -255,8 +255,8 @@ def test_the_analyst_sees_each_departement_with_the_funding_committed(demo, logi
 
 
 def test_the_queue_filters_what_is_late(demo, login):
-    """Late: the Uzège review once its deadline has passed; the Bassin de Thau, whose second
-    yearly dialogue (due on 02/09/2026) is not signed."""
+    """Late: the Bassin de Thau, whose second yearly dialogue (due on 02/09/2026) is not
+    signed; never a review past its deadline (réputé validé)."""
     import datetime as dt
 
     from projects.models import Deposit
@@ -270,13 +270,15 @@ def test_the_queue_filters_what_is_late(demo, login):
     assert [p.slug for p in late.context["page"]] == ["bassin-de-thau"]
     assert len(everything.context["page"]) == 3
     assert "dialogue de gestion à tenir" in late.content.decode()
-    # The review clock ran out yesterday: the Uzège project is late as well.
+    # The review clock ran out: the Uzège project is réputé validé, not late (issue 15).
     deposit = Deposit.objects.get(project__slug="uzege-pont-du-gard")
     today = dt.date.today()
     deposit.clock_start_date = today.replace(day=1) - dt.timedelta(days=70)
     deposit.save()
-    slugs = [p.slug for p in client.get(url, {"late": "on"}).context["page"]]
-    assert slugs == ["uzege-pont-du-gard", "bassin-de-thau"]
+    response = client.get(url, {"late": "on"})
+    assert [p.slug for p in response.context["page"]] == ["bassin-de-thau"]
+    everything = client.get(url).content.decode()
+    assert "réputé validé" in everything
 
 
 def test_a_national_view_groups_by_region_and_counts_each_contract_once(demo, login):

@@ -28,9 +28,6 @@ CASES = {
         ({"slug": PIC}, PROJECT_READ),
         ({"slug": "projet-inexistant"}, NOT_FOUND),
     ],
-    "missions:settings-update": [
-        ({"slug": PIC}, expect(anonymous=302, coordinator=405, default=403, **HIDDEN)),
-    ],
     "missions:fiche-create": [({"slug": PIC}, COORDINATOR_WRITE)],
     "missions:fiche-detail": [
         (_fiche(1), PROJECT_READ),

@@ -8,7 +8,7 @@ from tests.conftest import DEMO_PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_gives_pic_saint_loup_six_fiches_and_one_gap(demo):
+def test_demo_gives_pic_saint_loup_six_fiches_and_no_crisis_fiche(demo):
     pic = demo["projects"]["pic-saint-loup"]
     julien = demo["users"]["julien.roux"]
 
@@ -17,7 +17,8 @@ def test_demo_gives_pic_saint_loup_six_fiches_and_one_gap(demo):
     assert len(fiches) == 6
     assert [f.number for f in fiches if f.pilot_id == julien.pk] == [1, 3]
     assert all(f.sub_actions.exists() and f.indicators.exists() for f in fiches)
-    assert deposit_gaps(pic) == ["Mission 6 (Crises sanitaires graves) : aucune fiche-action."]
+    # The crisis mission is optional under ACI-2019 ("conditions et détails à venir").
+    assert deposit_gaps(pic) == []
 
 
 def test_demo_gives_uzege_every_socle_mission(demo):

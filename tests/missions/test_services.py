@@ -1,7 +1,6 @@
 import datetime as dt
 
 import pytest
-from django.db import IntegrityError, transaction
 
 from cpts_portal.lib.versioning import EditConflict
 from missions import services
@@ -105,41 +104,6 @@ def test_saves_of_different_sections_merge_but_not_of_the_same_fields(project, c
     assert (fiche.problems, fiche.levers) == ("Constat", "Levier")
 
 
-def test_one_funding_indicator_per_mission_and_project(project, coordinator):
-    first = _complete_fiche(project, coordinator, "1a")
-    second = services.fiche_create(
-        project=project, by=coordinator, mission=_mission("1b"), title="SNP"
-    )
-    services.row_create(
-        fiche=second,
-        model=Indicator,
-        by=coordinator,
-        fields={"name": "SNP", "kind": "RESULT", "drives_funding": True},
-    )
-
-    with pytest.raises(services.FundingIndicatorTaken):
-        services.row_create(
-            fiche=first,
-            model=Indicator,
-            by=coordinator,
-            fields={"name": "Autre", "kind": "RESULT", "drives_funding": True},
-        )
-    with pytest.raises(services.FundingIndicatorTaken):
-        services.fiche_update(
-            fiche=second, by=coordinator, version=second.version, fields={"mission": first.mission}
-        )
-    assert Indicator.objects.filter(fiche__project=project, drives_funding=True).count() == 2
-
-
-def test_a_follow_up_indicator_cannot_drive_the_funding(project, coordinator):
-    fiche = services.fiche_create(project=project, by=coordinator, mission=_mission("3"), title="A")
-
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Indicator.objects.create(
-            fiche=fiche, number=1, position=1, name="x", kind="FOLLOW_UP", drives_funding=True
-        )
-
-
 def test_row_move_swaps_neighbours_and_keeps_versions(project, coordinator):
     fiche = services.fiche_create(project=project, by=coordinator, mission=_mission("3"), title="A")
     for what in ("un", "deux", "trois"):
@@ -162,26 +126,17 @@ def test_deposit_gaps_name_each_missing_piece(project, coordinator):
     gaps = deposit_gaps(project)
 
     assert gaps == [
-        "Mission 3 (Prévention) : aucun indicateur de résultat retenu pour la rémunération "
-        "variable.",
-        "Mission 6 (Crises sanitaires graves) : aucune fiche-action.",
+        "Mission 3 (Prévention) : aucun indicateur retenu pour la rémunération variable.",
         "Fiche 4 « Vaccins » : il manque un pilote, un objectif opérationnel et au moins un "
         "indicateur.",
     ]
 
 
 def test_deposit_gaps_are_empty_when_every_socle_mission_is_covered(project, coordinator):
-    for code in ("1a", "1b", "2", "3", "6"):
-        _complete_fiche(project, coordinator, code)
-
-    assert deposit_gaps(project) == []
-
-
-def test_the_crisis_mission_is_not_required_before_avenant_2(project, coordinator):
+    # Guide: "les trois missions socles" (1a and 1b are the access-to-care mission); the
+    # crisis mission is optional under ACI-2019 ("conditions et détails à venir").
     for code in ("1a", "1b", "2", "3"):
         _complete_fiche(project, coordinator, code)
-
-    services.mission_settings_update(project=project, follows_avenant_2=False)
 
     assert deposit_gaps(project) == []
 
@@ -201,10 +156,8 @@ def test_deadlines_give_each_socle_mission_its_limits(project, coordinator):
         labels
     )
     assert (dt.date(2027, 8, 31), "mission_start", "Démarrage de la mission 3") in labels
-    assert (dt.date(2028, 2, 29), "mission_deployment", "Déploiement complet de la mission 6") in (
-        labels
-    )
-    assert len(items) == 10  # five socle missions, two limits each; mission 4 has none
+    assert not any("mission 6" in label for _, _, label in labels)  # optional under ACI-2019
+    assert len(items) == 8  # four socle missions, two limits each; mission 4 has none
     assert items == sorted(items, key=lambda d: (d.date, d.label))
 
 

@@ -175,25 +175,6 @@ def test_stale_row_save_is_refused(demo, htmx):
     assert "Seconde version" in response.content.decode()
 
 
-def test_a_second_funding_indicator_for_a_mission_is_refused(demo, htmx):
-    client = htmx(demo["users"]["claire.martin"])
-
-    response = client.post(
-        _url("row-create", 3, "indicateurs"),
-        {
-            "name": "Autre indicateur",
-            "kind": "RESULT",
-            "baseline": "1",
-            "target": "2",
-            "drives_funding": "on",
-        },
-    )
-
-    assert response.status_code == 422
-    assert "déjà son indicateur de résultat" in response.content.decode()
-    assert Indicator.objects.filter(fiche__project__slug="pic-saint-loup").count() == 9
-
-
 def test_history_shows_who_changed_what(demo, htmx, login):
     client = htmx(demo["users"]["julien.roux"])
     fiche = Fiche.objects.get(project=demo["projects"]["pic-saint-loup"], number=1)
@@ -217,27 +198,21 @@ def test_history_shows_who_changed_what(demo, htmx, login):
     assert "création" in content
 
 
-def test_overview_lists_what_the_deposit_lacks(demo, login):
+def test_overview_shows_the_socle_missions_of_the_bareme(demo, login):
+    # Guide: "les trois missions socles" — the crisis mission (6) is "susceptible d'être
+    # assurée par les CPTS" under ACI-2019: the demo Pic Saint-Loup, without a crisis fiche,
+    # lacks nothing on the missions side.
     client = login(demo["users"]["karim.benali"])
 
     response = client.get(_url("mission-list"))
 
     assert response.status_code == 200
-    assert response.context["gaps"] == [
-        "Mission 6 (Crises sanitaires graves) : aucune fiche-action."
-    ]
-    content = response.content.decode()
-    assert "Mission 6 (Crises sanitaires graves) : aucune fiche-action." in content
-    assert "Part des patients en ALD sans médecin traitant" in content
-
-
-def test_coordinator_may_drop_the_crisis_mission_for_a_contract_before_avenant_2(demo, login):
-    client = login(demo["users"]["claire.martin"])
-
-    client.post(_url("settings-update"), {})
-    response = client.get(_url("mission-list"))
-
     assert response.context["gaps"] == []
+    assert response.context["required_codes"] == "1a, 1b, 2, 3"
+    content = response.content.decode()
+    assert "les missions socle du barème ACI-2019" in content
+    assert "Part des patients en ALD sans médecin traitant" in content
+    assert "avenant 2" not in content
 
 
 # --- Queries do not grow with the data ---------------------------------------------------

@@ -343,6 +343,45 @@ def _karim_membership(demo):
     return {"slug": CPTS, "pk": Membership.objects.get(user=user, organisation__slug=CPTS).pk}
 
 
+def _signup_token(demo):
+    """The confirmation link of an account created alone, still waiting for it."""
+    from accounts import signup
+    from accounts.models import User
+
+    email = "nouvelle.cpts@exemple.fr"
+    user = User.objects.filter(email=email).first() or User.objects.create_user(
+        email=email, password="demo-cpts-2026-x", first_name="Nina", last_name="Roche"
+    )
+    if user.is_active:
+        User.objects.filter(pk=user.pk).update(is_active=False)
+    return {"token": signup.confirmation_token(user)}
+
+
+def _validate_uzege(demo):
+    """The Uzège's projet de santé validated: its contract is signed in the portal."""
+    from lifecycle import transitions as lifecycle
+
+    lifecycle.apply(
+        project=demo["projects"][UZEGE],
+        action="validate",
+        by=demo["users"]["laurent.bonnet"],
+        confirm_missing_avis=True,
+    )
+
+
+def _shared_thau_fiche(demo):
+    """A fiche of the Bassin de Thau (validated) shared in the library, seen from Pic."""
+    from examples import services
+
+    fiche = demo["projects"][THAU].fiches.order_by("number").first()
+    shared = services.share(fiche=fiche, by=demo["users"]["lucie.bernard"], show_cpts=True)
+    return {"slug": PIC, "pk": shared.pk}
+
+
+def _thau_fiche(demo):
+    return {"slug": THAU, "number": demo["projects"][THAU].fiches.order_by("number")[0].number}
+
+
 def _confirm_member_import(client, response):
     if response.status_code == 200:
         return client.post(response.wsgi_request.path, {"action": "confirm"})
@@ -362,6 +401,7 @@ GOV = "governance:"
 PIC_FICHE = ("missions:fiche-detail", FICHE_1)
 BUDGET = ("funding:budget-detail", P)
 MEETING_3 = {"slug": PIC, "number": 3}
+CONTRACT_POSTS = ("lifecycle:contract-start", "lifecycle:contract-sign", "lifecycle:contract-pdf")
 SECTIONS = ("intitule", "pilote", "constats", "planning", "moyens", "freins")
 ROW_KINDS = ("sous-actions", "indicateurs", "membres")
 
@@ -384,6 +424,11 @@ CASES: list[Case] = [
     ),
     Case("accounts:password-change", "claire.martin"),
     Case("accounts:invitation-accept", None, _invitation_token),
+    # Starting alone: the sign-up, its "check your mailbox" page, the link, then the wizard.
+    Case("accounts:signup", None),
+    Case("accounts:signup-sent", None),
+    Case("accounts:signup-confirm", None, _signup_token),
+    Case("start:project-start", "claire.martin", valid={"cpts_name": "CPTS hostile"}),
     Case(
         "team:invitation-create",
         "claire.martin",
@@ -485,6 +530,62 @@ CASES: list[Case] = [
         _pic_failed_document,
         page="lifecycle:document-detail",
     ),
+    # The DD ARS of the Gard records the day it received the Uzège's file.
+    Case(
+        "lifecycle:reception-date",
+        "camille.dupuis",
+        {"slug": UZEGE},
+        page="lifecycle:review-detail",
+        shows=(("lifecycle:review-detail", {"slug": UZEGE}),),
+    ),
+    # The Thau's contract is signed: its coordinator declares facts, adopts the year's basis.
+    Case(
+        "lifecycle:fact-create",
+        "lucie.bernard",
+        {"slug": THAU},
+        page="lifecycle:followup",
+        shows=(("lifecycle:followup", {"slug": THAU}),),
+        viewer="marie.chevalier",
+        valid={"happened_on": "2026-01-15"},
+        script_fields=("note",),
+    ),
+    Case("lifecycle:dialogue-basis", "lucie.bernard", THAU_2, page="lifecycle:dialogue"),
+    # The Uzège validated: its contract is signed in the portal (the Gard's DD ARS here).
+    *(
+        Case(
+            name,
+            "camille.dupuis",
+            {"slug": UZEGE},
+            page="lifecycle:contract",
+            setup=_validate_uzege,
+            shows=(("lifecycle:contract", {"slug": UZEGE}),),
+        )
+        for name in CONTRACT_POSTS
+    ),
+    # --- examples (the library of fiches-actions) ---
+    Case(
+        "examples:example-start",
+        "claire.martin",
+        {"slug": PIC, "key": "orientation-soins-non-programmes"},
+        page="examples:example-detail",
+        shows=(("missions:mission-list", P),),
+    ),
+    Case(
+        "examples:shared-start",
+        "claire.martin",
+        _shared_thau_fiche,
+        page="examples:shared-detail",
+        shows=(("missions:mission-list", P),),
+    ),
+    Case(
+        "examples:share-fiche",
+        "lucie.bernard",
+        _thau_fiche,
+        page="examples:sharing",
+        page_kwargs={"slug": THAU},
+        shows=(("examples:library", P),),
+        viewer="claire.martin",
+    ),
     # --- diagnostics ---
     Case(
         "diagnostics:territory-change",
@@ -521,7 +622,6 @@ CASES: list[Case] = [
         label="population",
     ),
     # --- missions ---
-    Case("missions:settings-update", "claire.martin", P, page="missions:mission-list"),
     Case(
         "missions:fiche-create",
         "claire.martin",

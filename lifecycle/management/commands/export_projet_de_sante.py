@@ -2,8 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cpts_portal.lib import pdf
-from lifecycle.documents import render_html
+from lifecycle.documents import render_html, render_pdf
 from projects.models import Document, Project
 
 
@@ -22,6 +21,6 @@ class Command(BaseCommand):
         source = render_html(project, Document.Kind.PROJET_DE_SANTE)
         if html:
             Path(html).write_text(source, encoding="utf-8")
-        content, pages = pdf.render(source)
+        content, pages = render_pdf(project, Document.Kind.PROJET_DE_SANTE, source)
         Path(output).write_bytes(content)
         self.stdout.write(f"{output}: {pages} pages")
