@@ -76,20 +76,27 @@ def enqueue(task, **kwargs) -> OutboxMessage:
 
 def send_pending(pk: int) -> bool:
     """Send one message if it is still unsent (after its commit); then, if the broker answered,
-    the other messages that are due. Never raises: the dispatcher will try again."""
+    the other messages that are due (one query when none is). Never raises: the dispatcher will
+    try again."""
+    sent = _send_locked(pk) is True
+    if sent:
+        try:
+            _send_due(limit=20)
+        except Exception:  # noqa: BLE001 - opportunistic only: beat and the command catch up
+            logger.exception("Outbox: opportunistic dispatch failed")
+    return sent
+
+
+def _send_locked(pk: int) -> bool | None:
+    """Send the message under its row lock; None when it is already sent or another dispatcher
+    holds it."""
     with transaction.atomic():
         message = (
             OutboxMessage.objects.select_for_update(skip_locked=True)
             .filter(pk=pk, sent_at=None)
             .first()
         )
-        sent = message is not None and _send(message)
-    if sent:
-        try:
-            dispatch_due(limit=20, signal=False)
-        except Exception:  # noqa: BLE001 - opportunistic only: beat and the command catch up
-            logger.exception("Outbox: opportunistic dispatch failed")
-    return sent
+        return None if message is None else _send(message)
 
 
 def _send(message: OutboxMessage) -> bool:
@@ -125,6 +132,12 @@ def dispatch_due(*, limit: int = 200, signal: bool = True) -> dict:
     skipped. With `signal`, first let the higher layers repair what they watch."""
     if signal:
         dispatching.send(sender=OutboxMessage)
+    sent, failed = _send_due(limit=limit)
+    return {"sent": sent, "failed": failed, "pending": pending().count()}
+
+
+def _send_due(*, limit: int) -> tuple[int, int]:
+    """Send the due messages, oldest first, until the first broker failure."""
     sent = failed = 0
     pks = list(
         OutboxMessage.objects.filter(sent_at=None, next_attempt_at__lte=timezone.now())
@@ -132,21 +145,15 @@ def dispatch_due(*, limit: int = 200, signal: bool = True) -> dict:
         .values_list("pk", flat=True)[:limit]
     )
     for pk in pks:
-        with transaction.atomic():
-            message = (
-                OutboxMessage.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, sent_at=None)
-                .first()
-            )
-            if message is None:
-                continue
-            ok = _send(message)
+        ok = _send_locked(pk)
+        if ok is None:
+            continue
         if ok:
             sent += 1
         else:
             failed += 1
             break
-    return {"sent": sent, "failed": failed, "pending": pending().count()}
+    return sent, failed
 
 
 def resend(queryset) -> int:

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -118,6 +119,27 @@ def test_the_dispatcher_sends_the_due_messages_oldest_first(demo):
     due.refresh_from_db(), later.refresh_from_db()
     assert due.delivered_at is not None and due.attempts == 3
     assert later.sent_at is None
+
+
+def test_a_send_with_nothing_else_due_costs_one_look_for_more_and_no_count(
+    demo,
+):
+    """After a message goes through, the opportunistic catch-up is one query when nothing else
+    is due: no pending count (only the dispatcher's report needs it) and no second signal."""
+    message = OutboxMessage.objects.create(task="no.such.task", kwargs={})
+    message.next_attempt_at = timezone.now() + dt.timedelta(minutes=5)
+    message.save()
+    queued = OutboxMessage.objects.create(
+        task=notify_event_task.name, kwargs={"event_id": _event(demo).pk}
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        assert outbox.send_pending(queued.pk)
+
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert not any("COUNT(" in statement for statement in sql), sql
+    due_lookups = [s for s in sql if '"next_attempt_at" <=' in s]
+    assert len(due_lookups) == 1, sql
 
 
 def test_the_admin_lists_the_outbox_by_state_and_resends(demo, client):
