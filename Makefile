@@ -34,10 +34,13 @@ worker: install
 beat: install
 	$(BIN)/celery -A cpts_portal beat --loglevel INFO
 
+# The suite on every core (pytest-xdist; one test database and media folder per worker).
+TEST_WORKERS ?= auto
+
 test: install
 	@bash scripts/system-deps.sh --test
 	@$(MAKE) --no-print-directory oidc-provider
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The node tools of the browser tests, pinned in tests/oidc/package-lock.json: the local
 # OpenID Connect provider of the ProConnect tests (oidc-provider) and axe-core (accessibility

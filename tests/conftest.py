@@ -21,7 +21,10 @@ TEST_DEPARTEMENTS = ["30", "34", "13", "75", "69"]
 DEMO_PASSWORD = "mot-de-passe-demo"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = "/usr/bin/chromium"
-TEST_MEDIA_ROOT = os.path.join(tempfile.gettempdir(), "cpts-portal-test-media")
+# One folder per pytest-xdist worker: two workers never write or delete each other's files.
+TEST_MEDIA_ROOT = os.path.join(
+    tempfile.gettempdir(), "cpts-portal-test-media" + os.environ.get("PYTEST_XDIST_WORKER", "")
+)
 
 
 def _redis_available() -> bool:
