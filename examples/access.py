@@ -4,6 +4,8 @@ from django.http import Http404
 
 from projects.access import get_project_for_user
 
+from .models import SharedFiche
+
 # A projet de santé validated by the ARS (expressly or tacitly), or already under contract.
 VALIDATED_STATES = ("VALIDATED", "TACITLY_VALIDATED", "CONTRACTED")
 
@@ -20,8 +22,6 @@ def shared_fiches(user):
     """The copies lent to the library. They are the library's by design, read from any
     project's library page (the user sees that project): each is what a validated CPTS chose
     to lend, without any person, and names its CPTS only if it chose so."""
-    from .models import SharedFiche
-
     if not user.is_authenticated:
         return SharedFiche.objects.none()
     return SharedFiche.objects.select_related("mission")

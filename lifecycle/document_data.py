@@ -34,7 +34,7 @@ from missions.checks import required_missions
 from missions.models import Fiche, Mission, WorkingGroupMember
 from projects.models import AvisBody, Contract, IntentionLetter
 
-from . import review
+from . import avis_questions
 from .domain import project_models
 from .followup import dialogue_view
 
@@ -76,8 +76,8 @@ def avis_grid(project) -> dict:
     return {
         "title": "Grille d'avis",
         "deposit": deposit,
-        "avis": [(item, review.answer_rows(item)) for item in avis],
-        "questions": review.QUESTIONS,
+        "avis": [(item, avis_questions.answer_rows(item)) for item in avis],
+        "questions": avis_questions.QUESTIONS,
         "header": avis_grid_header(project, deposit),
         "printed": timezone.localdate(),
     }
@@ -104,7 +104,7 @@ def avis_grid_header(project, deposit=None) -> dict:
         "to_come": members.filter(adhesion_date__gt=on).exclude(leaving_date__lte=on).count(),
         "on": on,
         "needs": list(Need.objects.active().filter(project=project)),
-        "scale": [label for _, label in review.JUDGEMENTS],
+        "scale": [label for _, label in avis_questions.JUDGEMENTS],
     }
 
 

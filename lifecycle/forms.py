@@ -6,7 +6,7 @@ from cpts_portal.lib.versioning import VersionedFormMixin
 from funding.forms import EuroField, RateField
 from projects.models import Avis, ContractPayment, IntentionLetter
 
-from .review import JUDGEMENTS, QUESTIONS
+from .avis_questions import JUDGEMENTS, QUESTIONS
 
 
 class IntentionLetterForm(VersionedFormMixin, forms.ModelForm):

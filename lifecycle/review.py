@@ -13,43 +13,8 @@ from cpts_portal.lib.versioning import save_versioned
 from projects.deadlines import deposit_clock
 from projects.models import Avis, Deposit, Document, Project, ProjectEvent, ReviewComment
 
-from . import documents  # a module: documents imports review through document_data
+from . import documents
 from .notifications import notify_event_task
-
-QUESTIONS = [
-    (
-        "missions",
-        "Les actions proposées répondent-elles aux missions obligatoires ? Comment ?",
-    ),
-    (
-        "diagnostic",
-        "Les actions sont-elles cohérentes avec le diagnostic et les besoins identifiés ?",
-    ),
-    (
-        "declinaison",
-        "Les actions sont-elles déclinées avec des objectifs, des outils et des indicateurs ?",
-    ),
-    ("prs", "Le projet s'inscrit-il dans les orientations et priorités du PRS ?"),
-    ("territoire", "Le territoire est-il pertinent ?"),
-]
-
-JUDGEMENTS = [
-    ("SATISFAISANT", "satisfaisant"),
-    ("A_AMELIORER", "à améliorer"),
-    ("INSUFFISANT", "insuffisant"),
-]
-
-
-def answer_rows(avis) -> list[tuple[str, str, str]]:
-    """(question, judgement label, comment) for each question of the grid."""
-    labels = dict(JUDGEMENTS)
-    rows = []
-    for key, question in QUESTIONS:
-        answer = (avis.answers or {}).get(key) or {}
-        rows.append(
-            (question, labels.get(answer.get("judgement", ""), ""), answer.get("comment", ""))
-        )
-    return rows
 
 
 def avis_progress(deposit) -> dict:

@@ -22,7 +22,7 @@ from projects.models import (
     State,
 )
 
-from . import document_data, review
+from . import avis_questions, document_data, review
 from . import transitions as lifecycle
 from .forms import AvisForm, IntentionLetterForm, ReviewCommentForm
 
@@ -366,7 +366,7 @@ def avis_detail(request, slug, body):
             # From the decision on, the CPTS reads the avis each body rendered, never a draft.
             "show_content": bool(grant.review_roles) or avis.is_submitted,
             "conflict": conflict,
-            "rows": review.answer_rows(avis),
+            "rows": avis_questions.answer_rows(avis),
             "history": history,
         },
         status=status,

@@ -273,7 +273,7 @@ class Avis(Versioned):
 
     deposit = models.ForeignKey(Deposit, on_delete=models.CASCADE, related_name="avis")
     body = models.CharField("organisme", max_length=8, choices=AvisBody.choices)
-    # {"question key": {"judgement": "...", "comment": "..."}} (lifecycle/review.py QUESTIONS)
+    # {"question key": {"judgement": "...", "comment": "..."}} (lifecycle.avis_questions)
     answers = models.JSONField("réponses", default=dict, blank=True)
     overall = models.CharField("avis", max_length=12, choices=Overall.choices, blank=True)
     motivation = models.TextField("motivation", blank=True)

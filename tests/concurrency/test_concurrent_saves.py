@@ -22,7 +22,7 @@ from django.test import Client
 from django.urls import reverse
 
 from funding.models import BudgetLine
-from lifecycle.review import JUDGEMENTS, QUESTIONS
+from lifecycle.avis_questions import JUDGEMENTS, QUESTIONS
 from missions.models import Fiche
 from projects.models import Avis, Decision, Project, ProjectEvent
 
