@@ -49,7 +49,7 @@ def test_the_three_parties_hold_and_sign_the_yearly_dialogue(
     page.get_by_role("link", name="Année 2").click()
     expect(
         page.get_by_label("Taux d'atteinte retenu — Accès aux soins (missions 1a et 1b) (%)")
-    ).to_have_value("88")
+    ).to_have_value("94")  # the mean of the retained 1a and 1b indicators
     page.get_by_label("Taux d'atteinte retenu — Parcours pluriprofessionnels (mission 2) (%)").fill(
         "80"
     )
