@@ -35,19 +35,25 @@ def _database_url() -> str:
 @pytest.mark.postgres
 def test_the_projet_de_sante_is_the_same_file_from_two_processes(demo, tmp_path, settings):
     # The demo data is committed in the test database: each process reads it on its own.
-    env = dict(os.environ, DATABASE_URL=_database_url(), DJANGO_DEBUG="false")
+    # Its uploaded files (the statuts merged as an annex) are in this test run's media folder.
+    env = dict(
+        os.environ,
+        DATABASE_URL=_database_url(),
+        DJANGO_DEBUG="false",
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+    )
     outputs = []
     for run in ("a", "b"):
         pdf_path, html_path = tmp_path / f"{run}.pdf", tmp_path / f"{run}.html"
-        subprocess.run(
+        done = subprocess.run(
             [sys.executable, "manage.py", "export_projet_de_sante", SLUG, str(pdf_path)]
             + ["--html", str(html_path)],
             cwd=ROOT,
             env=env,
-            check=True,
             capture_output=True,
             timeout=300,
         )
+        assert done.returncode == 0, done.stderr.decode()[-3000:]
         outputs.append((html_path.read_bytes(), pdf_path.read_bytes()))
 
     (html_a, pdf_a), (html_b, pdf_b) = outputs
