@@ -1,16 +1,24 @@
-"""Phase 5: each project's association: its record, statutory instances and their rules,
-about fifty members, the bureau and the board, three meetings with the deliberations and
-attendance of the last general assembly, two partnerships."""
+"""Phase 5: each project's association: its record, statuts and information system,
+statutory instances and their rules, about fifty members, the bureau and the board, three
+meetings with the deliberations and attendance of the last general assembly, two
+partnerships."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from cpts_portal.lib.uploads import PDF
+from governance.documents import tiny_pdf
 from governance.models import (
     Association,
     Attendance,
     CompositionRules,
     Deliberation,
+    GovernanceDocument,
+    InformationSystem,
     Instance,
     Mandate,
     Meeting,
@@ -40,6 +48,17 @@ BUREAU = ["PRESIDENT", "VICE_PRESIDENT", "SECRETAIRE", "TRESORIER", "MEMBRE", "M
 BOARD_EXTRA = 5
 AGENDA = "1. Rapport moral\n2. Approbation des comptes\n3. Budget prévisionnel"
 # The deliberations of the ordinary general assembly: (text, for, against, abstentions).
+# One statuts file shared by every scale project (its content names no CPTS).
+STATUTS_PATH = "governance/scale/statuts-type.pdf"
+STATUTS_LINES = ["Statuts de l'association CPTS", "Adoptés en assemblée générale constitutive."]
+INFORMATION_SYSTEM = {
+    "secure_messaging": "Les membres échangent par la messagerie sécurisée de santé (MSSanté) "
+    "de leur logiciel métier.",
+    "coordination_tool": "L'outil régional e-parcours.",
+    "dmp": "Alimentation du DMP à chaque sortie d'hospitalisation.",
+    "data_protection": "Aucune donnée de santé n'est conservée par l'association ; le "
+    "registre des traitements est tenu par le secrétaire.",
+}
 AG_DELIBERATIONS = [
     ("Approbation des comptes et quitus au trésorier.", 30, 0, 2),
     ("Adoption du budget prévisionnel.", 29, 1, 2),
@@ -47,9 +66,11 @@ AG_DELIBERATIONS = [
 
 
 def build(batch: Batch) -> None:
+    statuts = _statuts_file()
     for cpts in batch.cpts:
         _association_and_members(batch, cpts)
-    batch.rows.flush(Association, Instance, Member)
+        _statuts_and_information_system(batch, cpts, statuts)
+    batch.rows.flush(Association, GovernanceDocument, InformationSystem, Instance, Member)
     for cpts in batch.cpts:
         _rules_and_mandates(batch, cpts)
         _meetings(batch, cpts)
@@ -91,6 +112,34 @@ def _association_and_members(batch: Batch, cpts: Cpts) -> None:
         member.commune_id = communes[n % len(communes)].code
         member.adhesion_date = _declared(cpts) + dt.timedelta(days=n % 60)
         cpts.members.append(add(member))
+
+
+def _statuts_file() -> int:
+    """The shared statuts PDF, stored once; its size."""
+    content = tiny_pdf(STATUTS_LINES)
+    if not default_storage.exists(STATUTS_PATH):
+        default_storage.save(STATUTS_PATH, ContentFile(content))
+    return len(content)
+
+
+def _statuts_and_information_system(batch: Batch, cpts: Cpts, size: int) -> None:
+    project, add = cpts.project, batch.rows.add
+    document = GovernanceDocument(
+        project=project,
+        number=1,
+        kind=GovernanceDocument.Kind.STATUTS,
+        title="Statuts de l'association",
+        version_label="version 1",
+        adopted_date=_declared(cpts),
+        original_name="statuts.pdf",
+        content_type=PDF,
+        size=size,
+        uploaded_by=cpts.coordinator,
+        updated_by=cpts.coordinator,
+    )
+    document.file.name = STATUTS_PATH
+    add(document)
+    add(InformationSystem(project=project, updated_by=cpts.coordinator, **INFORMATION_SYSTEM))
 
 
 def _person(batch: Batch, cpts: Cpts, n: int) -> Member:

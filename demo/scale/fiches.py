@@ -104,7 +104,7 @@ def build(batch: Batch) -> None:
         _fiches(batch, cpts)
     batch.rows.flush(Fiche)
     for cpts in batch.cpts:
-        funded = set()  # the funding lines that already have their indicator
+        funded = set()  # the missions that already have their retained indicator
         for fiche in cpts.fiches:
             batch.rows.add(
                 Fiche.needs.through(fiche_id=fiche.pk, need_id=cpts.needs[fiche.number % 5].pk)
@@ -187,15 +187,16 @@ def _working_group(batch: Batch, cpts: Cpts, fiche: Fiche) -> None:
 
 
 def _indicators(batch: Batch, cpts: Cpts, fiche: Fiche, funded: set[str]) -> None:
-    """The template's result indicator (it drives the funding for the first fiche of each
-    funding line, but the crisis mission's), then follow-up indicators."""
+    """The template's result indicator (retained for the variable funding on the first fiche
+    of each mission but the crisis one: a deposit needs one per mission, 1a and 1b apart),
+    then follow-up indicators."""
     template = TEMPLATES.get(fiche.mission.code) or CRISIS_FICHE
     result = next((i for i in template.indicators if i.kind == RESULT), GENERIC_RESULT)
     for position in range(1, INDICATORS_PER_FICHE + 1):
         if position == 1:
             spec = result
-            drives = fiche.mission.funding_code not in funded and fiche.mission.code != "6"
-            funded.add(fiche.mission.funding_code)
+            drives = fiche.mission.code not in funded and fiche.mission.code != "6"
+            funded.add(fiche.mission.code)
         else:
             spec = FOLLOW_UPS[(fiche.number + position) % len(FOLLOW_UPS)]
             drives = False

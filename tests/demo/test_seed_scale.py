@@ -12,6 +12,7 @@ from demo import scale
 from diagnostics.models import TerritoryCommune
 from funding.models import Budget
 from governance.models import Member
+from lifecycle.transitions import DEPOSIT_CHECKS
 from missions.models import Fiche, Indicator, IndicatorResult, SubAction
 from missions.services import row_create
 from projects.models import Contract, Deposit, Project, State
@@ -134,3 +135,24 @@ def test_seeded_pages_render_for_their_users(referential, login):
     response = client.get(reverse("lifecycle:analyst-overview"))
     assert response.status_code == 200
     assert response.context["total"] >= 3
+
+
+def test_seeded_project_in_redaction_can_be_deposited_by_its_coordinator(referential, login):
+    """The bench times the deposit on scale projects in redaction: they must pass every
+    deposit check (a retained indicator for 1a and for 1b, the statuts, the information
+    system), and the coordinator's confirmed deposit must go through."""
+    _seed("--cpts", "2")
+    project = Project.objects.get(slug="scale-0002")
+    assert project.state == State.REDACTION
+    assert [gap for check in DEPOSIT_CHECKS for gap in check(project)] == []
+
+    client = login(scale.review_accounts(project)["coordinator"])
+    response = client.post(
+        reverse("lifecycle:project-transition", args=[project.slug]),
+        {"action": "deposit", "confirm_deposit": "on"},
+    )
+
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.state == State.DEPOSITED
+    assert Deposit.objects.filter(project=project).count() == 1
