@@ -1,6 +1,7 @@
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.db.models.functions import Lower
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
@@ -144,11 +145,17 @@ class User(Versioned, AbstractUser):
         """The user's memberships with their organisation, loaded once per request."""
         if not self.pk or not self.is_active:
             return []
-        return list(
-            self.memberships.select_related("organisation", "organisation__region")
-            .prefetch_related("organisation__departements")
-            .order_by("organisation__name")
+        memberships = list(
+            self.memberships.select_related("organisation", "organisation__region").order_by(
+                "organisation__name"
+            )
         )
+        # The départements of a scope serve the review and analyst roles only (one query for
+        # them; none for a CPTS member, whose pages are the most visited).
+        scoped = [m.organisation for m in memberships if not m.is_cpts_role]
+        if scoped:
+            prefetch_related_objects(scoped, "departements")
+        return memberships
 
 
 class Organisation(models.Model):

@@ -112,6 +112,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
 # A kept connection is checked before each request: a restarted PostgreSQL costs no 500.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# No server-side cursors: a form's model choices (QuerySet.iterator) cost one round trip, not
+# a DECLARE ... WITH HOLD, FETCH and CLOSE; and the portal can sit behind PgBouncer in
+# transaction pooling (docs/deploy.md). Nothing iterates over more rows than fit in memory.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication ---------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cpts_portal.lib.downloads import content_response, file_response
+from cpts_portal.lib.urls import url_maker
 from cpts_portal.lib.versioning import EditConflict, conflict_panel, history_entries
 from geo.population import TIER_UPPER_BOUNDS
 
@@ -167,8 +168,15 @@ def _budget_context(request, project, budget, **extra) -> dict:
             lines=list(budget.lines.all()),
             grants=list(project.grants.prefetch_related("documents")),
         )
+        line_urls = {
+            name.replace("-", "_"): url_maker(f"funding:{name}", project.slug)
+            for name in ("line-update", "line-delete", "line-history")
+        }
         for table in view.tables:
             table.add_form = _add_form(table)
+            for row in [*table.expenses, *table.resources]:
+                if row.line is not None:
+                    row.urls = {name: make(row.line.number) for name, make in line_urls.items()}
     return {
         "project": project,
         "budget": budget,

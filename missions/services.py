@@ -27,6 +27,8 @@ def cpts_members(project: Project):
         )
         .distinct()
         .order_by("last_name", "first_name", "email")
+        # What a choice shows (missions.forms); nothing of the account's secrets.
+        .only("id", "first_name", "last_name", "email", "profession")
     )
 
 

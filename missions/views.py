@@ -18,10 +18,14 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import reswap, retarget, trigger_client_event
 
+from cpts_portal.lib.fast_forms import fast_form
+from cpts_portal.lib.fragments import Fragments, record_key
 from cpts_portal.lib.numbers import format_number
+from cpts_portal.lib.urls import url_maker
 from cpts_portal.lib.versioning import EditConflict, conflict_context, conflict_panel
 from projects.access import get_project_for_user
 
@@ -41,6 +45,8 @@ from .history import fiche_history
 from .models import Fiche, Indicator, Mission, SubAction, WorkingGroupMember
 
 DETAIL = "missions/fiche_detail.html"
+# The rows' edit forms of unchanged rows, written once per process (about 3 KiB each).
+ROW_FORMS = Fragments(size=4000)
 
 
 @dataclass(frozen=True)
@@ -152,11 +158,23 @@ class FichePage:
         )
 
     def section(self, key, *, form=None, conflict=None, saved=False) -> dict:
-        form_class = SECTION_FORMS[key]
         if self.can_edit and form is None:
             form = self.section_form(key)
+        return {
+            "type": "section",
+            "key": key,
+            "title": SECTION_TITLES[key],
+            "form": form if self.can_edit else None,
+            "values": [] if self.can_edit else self.section_values(key),
+            "url": self.url("fiche-section", key),
+            "conflict": conflict,
+            "saved": saved,
+        }
+
+    def section_values(self, key) -> list[tuple]:
+        """What a reader (who gets no form) sees of a section: (label, value, style)."""
         values = []
-        for name in form_class._meta.fields:
+        for name in SECTION_FORMS[key]._meta.fields:
             model_field = Fiche._meta.get_field(name)
             value = getattr(self.fiche, name)
             if model_field.many_to_many:
@@ -167,16 +185,7 @@ class FichePage:
             elif model_field.get_internal_type() == "DateField":
                 style = "date"
             values.append((str(model_field.verbose_name), value, style))
-        return {
-            "type": "section",
-            "key": key,
-            "title": SECTION_TITLES[key],
-            "form": form if self.can_edit else None,
-            "values": values,
-            "url": self.url("fiche-section", key),
-            "conflict": conflict,
-            "saved": saved,
-        }
+        return values
 
     # Rows
     def rows(self, kind: RowKind):
@@ -185,17 +194,49 @@ class FichePage:
             queryset = queryset.select_related(*kind.select)
         return list(queryset)
 
+    @cached_property
+    def _row_urls(self) -> dict:
+        """The rows' URLs (three per row), each pattern reversed once."""
+        fixed = (self.project.slug, self.fiche.number)
+        return {
+            name: url_maker(f"missions:{name}", *fixed, varying=2)
+            for name in ("row-update", "row-move", "row-delete")
+        }
+
+    @cached_property
+    def _choices_key(self) -> tuple:
+        """What the rows' forms offer to choose from (the CPTS's people), for their key."""
+        return tuple((m.pk, m.get_full_name(), m.email, m.profession) for m in self.members)
+
+    def row_form_html(self, kind: RowKind, row, form=None):
+        """The row's edit form as HTML, and the form when it was built here. An unchanged
+        row's form is written once per process (cpts_portal.lib.fragments); a form the user
+        submitted is always written afresh."""
+        if form is not None:
+            return fast_form(form), form
+        built = []
+
+        def render():
+            built.append(kind.form(instance=row, members=self.members, key=row.number))
+            return fast_form(built[0])
+
+        key = (record_key(row), kind.key, row.number, get_language(), self._choices_key)
+        html = ROW_FORMS.get_or_render(key, render)
+        return html, (built[0] if built else None)
+
     def row(self, kind: RowKind, row, *, form=None, conflict=None, saved=False) -> dict:
-        if self.can_edit and form is None:
-            form = kind.form(instance=row, members=self.members, key=row.number)
+        form_html = None
+        if self.can_edit:
+            form_html, form = self.row_form_html(kind, row, form)
         return {
             "kind": kind,
             "row": row,
             "form": form if self.can_edit else None,
+            "form_html": form_html,
             "values": [] if self.can_edit else _row_values(kind, row),
-            "url": self.url("row-update", kind.key, row.number),
-            "move_url": self.url("row-move", kind.key, row.number),
-            "delete_url": self.url("row-delete", kind.key, row.number),
+            "url": self._row_urls["row-update"](kind.key, row.number),
+            "move_url": self._row_urls["row-move"](kind.key, row.number),
+            "delete_url": self._row_urls["row-delete"](kind.key, row.number),
             "conflict": conflict,
             "saved": saved,
         }

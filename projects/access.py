@@ -136,13 +136,12 @@ def access_for(user, project: Project) -> ProjectAccess:
 
 def get_project_for_user(user, slug: str, *, perm: str = "projects.view_project") -> Project:
     """The project `slug` if the user may see it (else 404) and holds `perm` (else 403)."""
+    queryset = projects_for_user(user).select_related("organisation")
+    if user.is_superuser or any(not m.is_cpts_role for m in user.active_memberships):
+        # A reviewer's or an analyst's rights depend on the project's départements.
+        queryset = queryset.prefetch_related("departements")
     try:
-        project = (
-            projects_for_user(user)
-            .select_related("organisation")
-            .prefetch_related("departements")
-            .get(slug=slug)
-        )
+        project = queryset.get(slug=slug)
     except Project.DoesNotExist:
         raise Http404("Projet introuvable.") from None
     if not rules.has_perm(perm, user, project):

@@ -5,9 +5,10 @@ lists them, so the root never imports a domain app.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import rules
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,12 @@ def register(section: Section) -> None:
     _sections[section.key] = section
 
 
+@lru_cache(maxsize=20_000)
+def _section_url(url_name: str, slug: str, prefix: str) -> str:
+    """The tab's URL, reversed once per process (each page writes a dozen of them)."""
+    return reverse(url_name, args=[slug])
+
+
 def sections_for(project, user) -> list[dict]:
     items = []
     for section in sorted(_sections.values(), key=lambda s: (s.order, s.label)):
@@ -34,7 +41,7 @@ def sections_for(project, user) -> list[dict]:
                 {
                     "key": section.key,
                     "label": section.label,
-                    "url": reverse(section.url_name, args=[project.slug]),
+                    "url": _section_url(section.url_name, project.slug, get_script_prefix()),
                 }
             )
     return items

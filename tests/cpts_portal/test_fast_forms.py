@@ -11,8 +11,22 @@ from django.template import engines
 from django.test.html import parse_html
 from django.urls import reverse
 
+from cpts_portal.lib.fast_forms import fast_form
+from missions.views import ROW_FORMS
+
 CRISPY = engines["django"].from_string("{% load crispy_forms_tags %}{{ form|crispy }}")
 FAST = engines["django"].from_string("{% load fast_forms %}{{ form|fast_form }}")
+CRISPY_FIELD = engines["django"].from_string(
+    "{% load crispy_forms_tags %}{{ field|as_crispy_field }}"
+)
+FAST_FIELD = engines["django"].from_string("{% load fast_forms %}{{ field|fast_field }}")
+
+
+def _same_fields(form):
+    for field in form:
+        crispy = CRISPY_FIELD.render({"field": field})
+        fast = FAST_FIELD.render({"field": field})
+        assert parse_html(re.sub(r"\s+", " ", fast)) == parse_html(re.sub(r"\s+", " ", crispy))
 
 
 def _same(form):
@@ -63,11 +77,13 @@ def test_every_widget_is_written_as_crispy_writes_it(data):
     if data is not None:
         form.is_valid()
     _same(form)
+    _same_fields(form)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("user", ["claire.martin", "sophie.garnier"])
 def test_the_forms_of_a_fiche_page_are_written_as_crispy_writes_them(demo, login, user):
+    ROW_FORMS.clear()  # every row's form built by this request, not taken from another's
     response = login(demo["users"][user]).get(
         reverse("missions:fiche-detail", args=["pic-saint-loup", 1])
     )
@@ -78,3 +94,18 @@ def test_the_forms_of_a_fiche_page_are_written_as_crispy_writes_them(demo, login
         ]:
             if form is not None:
                 _same(form)
+        for item in block.get("rows") or []:
+            if item.get("form") is not None:
+                assert item["form_html"] == fast_form(item["form"])
+
+
+@pytest.mark.django_db
+def test_the_forms_of_the_budget_page_are_written_as_crispy_writes_them(demo, login):
+    """The budget page writes its fields one by one (the add-a-line forms) with fast_field."""
+    client = login(demo["users"]["claire.martin"])
+    response = client.get(reverse("funding:budget-detail", args=["pic-saint-loup"]))
+    assert response.status_code == 200
+    forms_seen = [table.add_form for table in response.context["view"].tables]
+    assert forms_seen
+    for form in forms_seen:
+        _same_fields(form)

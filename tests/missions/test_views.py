@@ -329,3 +329,51 @@ def test_a_fiche_points_to_the_diagnostic_needs_it_answers(demo, htmx, login):
     assert set(fiche.needs.values_list("number", flat=True)) == {1, 3}
     history = login(demo["users"]["claire.martin"]).get(_url("fiche-history", 1))
     assert "B1, B3" in history.content.decode()
+
+
+def test_the_rows_of_the_fiche_page_carry_their_own_urls(demo, login):
+    """The row URLs are built from one reversed prefix: each is the URL Django reverses."""
+    project = demo["projects"]["pic-saint-loup"]
+    response = login(demo["users"]["claire.martin"]).get(_url("fiche-detail", 1))
+    rows = [item for block in response.context["blocks"] for item in block.get("rows") or []]
+    assert rows
+    for item in rows:
+        args = [project.slug, 1, item["kind"].key, item["row"].number]
+        assert item["url"] == reverse("missions:row-update", args=args)
+        assert item["move_url"] == reverse("missions:row-move", args=args)
+        assert item["delete_url"] == reverse("missions:row-delete", args=args)
+
+
+def test_a_row_saved_by_someone_else_shows_its_new_text_and_version_on_the_next_page(
+    demo, login, htmx
+):
+    """The rows' edit forms of unchanged rows are written once per process: a saved row is
+    never served from there, or the next form would carry the old text and version."""
+    reader = login(demo["users"]["claire.martin"])
+    row = SubAction.objects.get(fiche__project__slug="pic-saint-loup", fiche__number=1, number=1)
+    first = reader.get(_url("fiche-detail", 1)).content.decode()
+    assert f'value="{row.version}"' in first
+
+    htmx(demo["users"]["julien.roux"]).post(
+        _url("row-update", 1, "sous-actions", 1),
+        {"what": "Texte changé par Julien", "status": "PLANNED", "version": row.version},
+    )
+
+    row.refresh_from_db()
+    page = reader.get(_url("fiche-detail", 1)).content.decode()
+    assert "Texte changé par Julien" in page
+    form = page.split('id="row-sous-actions-1"', 1)[1].split("</form>", 1)[0]
+    assert f'name="version" value="{row.version}"' in form
+
+
+def test_a_person_joining_the_cpts_is_offered_in_the_working_group_rows(demo, login):
+    client = login(demo["users"]["claire.martin"])
+    client.get(_url("fiche-detail", 1))
+    newcomer = make_membership(
+        organisation=demo["organisations"]["cpts-pic-saint-loup"], role="MEMBER"
+    ).user
+
+    page = client.get(_url("fiche-detail", 1)).content.decode()
+
+    rows = page.split('id="rows-membres"', 1)[1].split('id="nouveau-membres"', 1)[0]
+    assert f'<option value="{newcomer.pk}"' in rows
