@@ -123,12 +123,14 @@ def projet_de_sante(project) -> dict:
     return context
 
 
-def missions_part(project) -> dict:
-    """Part 2: each mission with its fiches-actions in full (Annexe 7)."""
-
+def missions_part(project, *, number: int | None = None) -> dict:
+    """Part 2: each mission with its fiches-actions in full (Annexe 7); with `number`, that
+    fiche alone (the Word export of one fiche)."""
+    selected = Fiche.objects.filter(project=project)
+    if number is not None:
+        selected = selected.filter(number=number)
     fiches = list(
-        Fiche.objects.filter(project=project)
-        .select_related("mission", "pilot")
+        selected.select_related("mission", "pilot")
         .prefetch_related(
             "sub_actions",
             "indicators",

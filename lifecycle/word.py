@@ -293,7 +293,7 @@ def write_fiche(w: Writer, fiche, level: int) -> None:
 
 def fiche_docx(project, number: int) -> bytes:
     """Fiche-action `number` of `project` alone, as the projet de santé prints it."""
-    missions = document_data.missions_part(project)["missions"]
+    missions = document_data.missions_part(project, number=number)["missions"]
     fiche = next(f for m in missions for f in m["fiches"] if f.number == number)
     w = Writer()
     w.paragraph(f"{project.name} — fiche-action", muted=True)

@@ -203,3 +203,16 @@ def test_the_exports_make_the_same_queries_with_6_and_26_fiches(
     if name == "lifecycle:projet-de-sante-docx":
         headings = _headings(docx.Document(io.BytesIO(response.content)))
         assert "Fiche-action 26 : A19" in headings
+
+
+def test_the_word_export_of_one_fiche_reads_that_fiche_alone(demo, login):
+    project = demo["projects"][PIC]
+    assert project.fiches.count() > 1
+    client = login(demo["users"]["claire.martin"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("lifecycle:fiche-docx", args=[project.slug, 2]))
+
+    assert response.status_code == 200
+    fiche_id = project.fiches.get(number=2).pk
+    rows = [q["sql"] for q in queries.captured_queries if 'FROM "missions_subaction"' in q["sql"]]
+    assert rows and all(f"IN ({fiche_id})" in sql for sql in rows)
