@@ -90,21 +90,7 @@ class FicheSpec:
 
 
 # The texts of a fiche, as named in the model and in FicheSpec.
-FICHE_TEXTS = [
-    "pilot_name",
-    "pilot_profession",
-    "pilot_contact",
-    "problems",
-    "objectives",
-    "target_public",
-    "milestones",
-    "means_logistic",
-    "means_digital",
-    "means_human",
-    "resources_available",
-    "obstacles",
-    "levers",
-]
+FICHE_TEXTS = ["pilot_name", "pilot_profession", "pilot_contact", *Fiche.TEXT_FIELDS]
 
 
 PIC = [

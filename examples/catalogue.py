@@ -11,6 +11,8 @@ with his diagnostic's. Each example becomes a real fiche with "Partir de cet exe
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from missions.models import Fiche
+
 
 @dataclass(frozen=True)
 class ExampleIndicator:
@@ -42,18 +44,7 @@ class Example:
     indicators: tuple[ExampleIndicator, ...] = field(default=())
 
     # The fiche's own fields a "Partir de cet exemple" fills.
-    FICHE_FIELDS = (
-        "problems",
-        "objectives",
-        "target_public",
-        "milestones",
-        "means_logistic",
-        "means_digital",
-        "means_human",
-        "resources_available",
-        "obstacles",
-        "levers",
-    )
+    FICHE_FIELDS = Fiche.TEXT_FIELDS
 
     def search_text(self) -> str:
         parts = [self.title, *(getattr(self, name) for name in self.FICHE_FIELDS)]

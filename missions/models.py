@@ -60,6 +60,21 @@ class FicheQuerySet(models.QuerySet):
 class Fiche(Versioned):
     """A fiche-action (Annexe 7 of the guide): one action of the projet de santé."""
 
+    # The action's own texts, in the template's order: what an example of the library fills
+    # (examples.catalogue) and what the demo writes.
+    TEXT_FIELDS = (
+        "problems",
+        "objectives",
+        "target_public",
+        "milestones",
+        "means_logistic",
+        "means_digital",
+        "means_human",
+        "resources_available",
+        "obstacles",
+        "levers",
+    )
+
     project = models.ForeignKey(
         "projects.Project", on_delete=models.CASCADE, related_name="fiches", verbose_name="projet"
     )
