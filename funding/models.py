@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from cpts_portal.lib.uploads import unguessable_path
 from cpts_portal.lib.versioning import Versioned
 
 AMOUNT = {"max_digits": 12, "decimal_places": 2}
@@ -301,7 +302,7 @@ class Grant(Versioned):
 
 
 def grant_document_path(instance, filename):
-    return f"funding/grants/{instance.grant.project_id}/{instance.grant_id}/{filename}"
+    return unguessable_path("funding/grants", filename)
 
 
 class GrantDocument(models.Model):

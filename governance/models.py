@@ -4,13 +4,11 @@ Records of a project are addressed in URLs by a per-project sequence `number` (s
 and independent of the primary keys of other projects).
 """
 
-import uuid
-from pathlib import PurePosixPath
-
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from cpts_portal.lib.uploads import unguessable_path
 from cpts_portal.lib.versioning import Versioned
 
 RNA_VALIDATOR = RegexValidator(
@@ -228,9 +226,7 @@ INFORMATION_SYSTEM_FIELDS = [
 
 
 def document_path(instance, filename: str) -> str:
-    """A non-guessable path: nothing of the project, the name or the sequence in it."""
-    suffix = PurePosixPath(filename).suffix.lower()
-    return f"governance/{uuid.uuid4().hex}/{uuid.uuid4().hex}{suffix}"
+    return unguessable_path("governance", filename)
 
 
 class GovernanceDocument(Versioned):

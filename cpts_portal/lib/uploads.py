@@ -6,6 +6,7 @@ entry declares, nothing inflated) must stay within ARCHIVE_LIMITS, so that a few
 that inflate to gigabytes (a zip bomb) never reach a parser, a preview or a PDF merger.
 """
 
+import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -92,6 +93,13 @@ def _zip_kind(upload) -> str | None:
     ):
         return None
     return None
+
+
+def unguessable_path(folder: str, filename: str) -> str:
+    """Where to store an upload: nothing of the project, the name or the sequence in it (the
+    file's own name is kept on its record for the download), only its type's suffix."""
+    suffix = PurePosixPath(filename).suffix.lower()
+    return f"{folder}/{uuid.uuid4().hex}/{uuid.uuid4().hex}{suffix}"
 
 
 def check_upload(upload) -> Checked:

@@ -417,6 +417,11 @@ def test_grant_create_with_an_accepted_document(demo, login, name, content):
     download = client.get(url("grant-document", PIC, grant.number, document.number))
     assert b"".join(download.streaming_content) == content
     assert download["Content-Disposition"].startswith("attachment")
+    assert name in download["Content-Disposition"]
+    # Stored under a path that says nothing of the project, the grant or the file's name.
+    stored = document.file.name
+    assert name.rsplit(".", 1)[0] not in stored and f"/{grant.project_id}/" not in stored
+    assert stored.endswith(name[name.rindex(".") :])
 
 
 @pytest.mark.parametrize(
