@@ -15,9 +15,14 @@ from accounts.demo_listing import DEMO_EMAIL_DOMAIN
 from accounts.models import Membership, Organisation, User
 from geo import services as geo_services
 from geo.models import Departement, Region
+from lifecycle.documents import act_produce, document_freeze_for_deposit
+from lifecycle.transitions import snapshot_frozen
 from projects.models import (
     STAGE_OF_STATE,
     Avis,
+    Decision,
+    Deposit,
+    Document,
     IntentionAnswer,
     IntentionLetter,
     Project,
@@ -244,7 +249,9 @@ def _user(local_part, first_name, last_name, profession="", *, password, superus
 
 
 @transaction.atomic
-def demo_seed(*, password: str | None = None) -> dict:
+def demo_seed(*, password: str | None = None, documents: bool = True) -> dict:
+    """`documents=False` (the tests' demo) leaves out the PDFs of the deposits and their acts:
+    the tests seed again after each browser test, and the document tests count their own."""
     password = password or settings.DEMO_PASSWORD
     if not geo_services.referential_is_loaded():
         geo_services.referential_load()
@@ -257,7 +264,57 @@ def demo_seed(*, password: str | None = None) -> dict:
     _seed_lifecycle(seeded)
     for seed in DOMAIN_SEEDS:
         seed(seeded)
+    _seed_deposit_records(seeded, documents=documents)
     return seeded
+
+
+# The day the ARS decided on each demo deposit that is decided (decision letters are dated so).
+DECIDED_ON = {"bassin-de-thau": dt.date(2024, 4, 22)}
+
+
+def _at_ten(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
+
+
+def _seed_deposit_records(seeded, *, documents: bool) -> None:
+    """What the services leave behind a deposit and a decision (issue 15), for the demo's
+    deposits, once every domain record is seeded: the content frozen (the snapshot and the
+    projet de santé's PDF), the acknowledgement of receipt dated of the reception and, once
+    decided, the decision letter dated of the decision (their PDFs rendered through the
+    outbox: in-process in the demo, by the worker elsewhere). Acts of the past: announced to
+    nobody. A deposit already frozen is left as it is (idempotent)."""
+    projects = seeded["projects"].values()
+    deposits = Deposit.objects.filter(project__in=projects, snapshot_hash="").select_related(
+        "project", "deposited_by"
+    )
+    for deposit in deposits:
+        content, content_hash = snapshot_frozen(deposit.project)
+        deposit.snapshot, deposit.snapshot_hash = content, content_hash
+        deposit.deposited_at = _at_ten(deposit.received_date)  # deposited the day received
+        deposit.save(update_fields=["snapshot", "snapshot_hash", "deposited_at"])
+        decision = Decision.objects.filter(deposit=deposit).first()
+        decided_on = DECIDED_ON.get(deposit.project.slug, deposit.received_date)
+        if decision is not None:
+            Decision.objects.filter(pk=decision.pk).update(decided_at=_at_ten(decided_on))
+        if not documents:
+            continue
+        by = deposit.deposited_by
+        document_freeze_for_deposit(project=deposit.project, deposit=deposit, by=by)
+        act_produce(
+            deposit=deposit,
+            kind=Document.Kind.ACK_RECEIPT,
+            by=by,
+            on=deposit.received_date,
+            notify=False,
+        )
+        if decision is not None:
+            act_produce(
+                deposit=deposit,
+                kind=Document.Kind.DECISION_LETTER,
+                by=decision.decided_by,
+                on=decided_on,
+                notify=False,
+            )
 
 
 def _seed_organisations() -> dict[str, Organisation]:

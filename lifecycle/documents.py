@@ -204,11 +204,12 @@ FORMAL_ACTS = (
 )
 
 
-def act_produce(*, deposit, kind: str, by, on=None, **extra) -> Document:
+def act_produce(*, deposit, kind: str, by, on=None, notify: bool = True, **extra) -> Document:
     """A formal act of the review (issue 15), at its event, in the event's transaction: its
     HTML frozen now (it states the facts of this moment), its PDF rendered by the worker and
     its e-mail sent to the CPTS and the CPAM, both through the outbox. The same act asked
-    again with nothing changed is the document already produced (no second e-mail)."""
+    again with nothing changed is the document already produced (no second e-mail).
+    `notify=False`: an act of the past put on the record (the demo's), announced to nobody."""
     on = on or timezone.localdate()
     project = deposit.project
     params = {"deposit": deposit.number, "date": on.isoformat(), **extra}
@@ -233,7 +234,8 @@ def act_produce(*, deposit, kind: str, by, on=None, **extra) -> Document:
         deposit=deposit,
     )
     outbox.enqueue(render_document_task, document_id=document.pk)
-    outbox.enqueue(notify_act_task, document_id=document.pk)
+    if notify:
+        outbox.enqueue(notify_act_task, document_id=document.pk)
     return document
 
 

@@ -66,7 +66,31 @@ def cpts_leaders_of(project) -> list[str]:
 TO_ALL_PARTIES = {"contract_sign", "contract_start"}
 
 
+# The formal act each event produces (issue 15), in the event's transaction
+# (lifecycle.transitions, lifecycle.review.reception_date_set). notify_act_task e-mails it, with
+# its PDF, to act_recipients: the event's own e-mail goes to the others only, so that nobody
+# gets two e-mails for one act.
+ACT_OF_ACTION = {
+    "deposit": Document.Kind.ACK_RECEIPT,
+    "complete": Document.Kind.ACK_RECEIPT,  # the clock starts again: its new dates
+    "record_reception": Document.Kind.ACK_RECEIPT,  # a corrected reception date
+    "declare_incomplete": Document.Kind.MISSING_PIECES,
+    "validate": Document.Kind.DECISION_LETTER,
+    "oppose": Document.Kind.DECISION_LETTER,
+    "record_tacit_validation": Document.Kind.TACIT_ATTESTATION,
+}
+
+
 def recipients(event: ProjectEvent) -> list[str]:
+    """Who gets the event's e-mail: those who hear of it, less those who get its formal act."""
+    to = _told_of(event)
+    if to and event.action in ACT_OF_ACTION:
+        by_act = set(act_recipients(event.project))
+        to = [address for address in to if address not in by_act]
+    return to
+
+
+def _told_of(event: ProjectEvent) -> list[str]:
     if event.action in TO_ALL_PARTIES:
         reviewers = reviewers_of(event.project, (Organisation.Kind.ARS_DD, Organisation.Kind.CPAM))
         return sorted(set(reviewers) | set(cpts_leaders_of(event.project)))

@@ -2,14 +2,18 @@
 
 import datetime as dt
 import difflib
+from decimal import Decimal
 
 from django.apps import apps
-from django.db import transaction
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.text import capfirst
 
 from cpts_portal.lib import outbox
-from cpts_portal.lib.versioning import save_versioned
+from cpts_portal.lib.versioning import readable_value, save_versioned
 from projects.deadlines import deposit_clock
 from projects.models import Avis, Deposit, Document, Project, ProjectEvent, ReviewComment
 
@@ -172,32 +176,131 @@ def _title(model, row: dict) -> str:
     for name in TITLE_FIELDS:
         if fields.get(name):
             return str(fields[name])[:120]
-    return f"n°{row['pk']}"
+    kind = capfirst(str(model._meta.verbose_name)) if model is not None else ""
+    return f"{kind} n°{row['pk']}".strip()
+
+
+def _model(key: str):
+    try:
+        return apps.get_model(key)
+    except LookupError:  # a model removed since the deposit keeps its key
+        return None
+
+
+def _field(model, name: str):
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:  # a field removed since the deposit keeps its name
+        return None
 
 
 def _label(model, name: str) -> str:
+    field = _field(model, name)
+    return str(field.verbose_name) if field is not None else name
+
+
+def _shown(field) -> bool:
+    """A field worth a line: not bookkeeping, not the link to the project itself (every
+    record of the snapshot has it)."""
+    if field is None:
+        return True
+    return field.name not in IGNORED_FIELDS and getattr(field, "related_model", None) is not Project
+
+
+def _is_money(field) -> bool:
+    verbose = str(field.verbose_name)
+    return "€" in verbose or "montant" in verbose or field.name in ("amount", "budget")
+
+
+def _name_of(obj) -> str:
+    """A related record as users name it: a person by his full name, a record by its title."""
+    if hasattr(obj, "get_full_name"):
+        return obj.get_full_name() or getattr(obj, "email", "") or f"n°{obj.pk}"
+    for name in TITLE_FIELDS:
+        value = getattr(obj, name, None)
+        if value and isinstance(value, str):
+            return value[:120]
+    return str(obj)
+
+
+def _related_names(frozen: dict, live: dict) -> dict:
+    """{(model, str(pk)): name} of every record a snapshot's relation points to. The records
+    of the snapshots name themselves (even those deleted since); the others are read with one
+    query per related model, whatever the number of values."""
+    names, wanted = {}, {}
+    for content in (frozen, live):
+        for key, rows in content.items():
+            model = _model(key) if key != "project" else None
+            if model is None:
+                continue
+            for row in rows:
+                names.setdefault((model, str(row["pk"])), _title(model, row))
+                for name, value in row["fields"].items():
+                    field = _field(model, name)
+                    if field is None or not field.is_relation or not _shown(field):
+                        continue
+                    values = value if field.many_to_many else [value]
+                    wanted.setdefault(field.related_model, set()).update(
+                        str(v) for v in values or () if v not in (None, "")
+                    )
+    for model, pks in wanted.items():
+        missing = [pk for pk in pks if (model, pk) not in names]
+        if missing:
+            for obj in model._default_manager.filter(pk__in=missing):
+                names[(model, str(obj.pk))] = _name_of(obj)
+    return names
+
+
+def _typed(field, value):
+    """A snapshot's JSON value back to its Python type, from the model's field."""
     try:
-        return str(model._meta.get_field(name).verbose_name)
-    except Exception:  # noqa: BLE001 - a field removed since the deposit keeps its name
-        return name
+        if isinstance(field, models.DateTimeField):
+            return parse_datetime(value) or value
+        if isinstance(field, models.DateField):
+            return dt.date.fromisoformat(value)
+        if isinstance(field, models.DecimalField):
+            return Decimal(str(value))
+    except (TypeError, ValueError, ArithmeticError):
+        pass
+    return value
 
 
-def _show(value) -> str:
-    if value is None or value == "":
+def _text(value) -> str:
+    if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
         return "oui" if value else "non"
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value) or "—"
     return str(value)
 
 
-def _changes(model, before: dict, after: dict) -> list[dict]:
+def _show(field, value, names: dict) -> str:
+    """A snapshot's value as users read it: the title or name of a related record, a choice's
+    label, a French date, an amount in euros, "oui"/"non" (cpts_portal.lib.versioning)."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if field is None:
+        return _text(value)
+    if field.many_to_many:
+        model = field.related_model
+        return ", ".join(names.get((model, str(pk)), f"n°{pk}") for pk in value)
+    if field.is_relation:
+        return names.get((field.related_model, str(value)), f"n°{value}")
+    base = getattr(field, "base_field", None)  # an array of choices (the budget's missions)
+    choices = (base.flatchoices if base is not None else None) or field.flatchoices or None
+    return _text(readable_value(_typed(field, value), choices=choices, money=_is_money(field)))
+
+
+def _changes(model, before: dict, after: dict, names: dict) -> list[dict]:
     rows = []
     for name in sorted(set(before) | set(after)):
-        if name in IGNORED_FIELDS or before.get(name) == after.get(name):
+        field = _field(model, name)
+        if not _shown(field) or name in IGNORED_FIELDS or before.get(name) == after.get(name):
             continue
-        old, new = _show(before.get(name)), _show(after.get(name))
+        old, new = _show(field, before.get(name), names), _show(field, after.get(name), names)
         diff = ""
         if "\n" in old + new or len(old) + len(new) > 160:
             diff = "\n".join(
@@ -209,25 +312,52 @@ def _changes(model, before: dict, after: dict) -> list[dict]:
     return rows
 
 
+def _fields(model, fields: dict, names: dict) -> list[dict]:
+    shown = []
+    for name, value in fields.items():
+        field = _field(model, name)
+        if name in IGNORED_FIELDS or not _shown(field) or value in (None, "", []):
+            continue
+        shown.append({"label": _label(model, name), "value": _show(field, value, names)})
+    return shown
+
+
+def changes_summary(counts: dict) -> str:
+    """ "1 élément modifié", "3 éléments : 1 modifié, 1 ajouté et 1 supprimé" (zero parts
+    left out, French agreement)."""
+    parts = [
+        (counts[state], word)
+        for state, word in (("changed", "modifié"), ("added", "ajouté"), ("removed", "supprimé"))
+        if counts.get(state)
+    ]
+    if not parts:
+        return ""
+    if len(parts) == 1:
+        n, word = parts[0]
+        plural = "s" if n > 1 else ""
+        return f"{n} élément{plural} {word}{plural}"
+    words = [f"{n} {word}{'s' if n > 1 else ''}" for n, word in parts]
+    total = sum(n for n, _ in parts)
+    return f"{total} éléments : {', '.join(words[:-1])} et {words[-1]}"
+
+
 def snapshot_diff(frozen: dict, live: dict) -> dict:
     """The deposited content (`frozen`, Deposit.snapshot) beside the live one (`live`, from
     lifecycle.transitions.snapshot): per model, each record with its state ("same",
-    "changed", "removed", "added") and its changed fields."""
+    "changed", "removed", "added") and its changed fields, as users read them."""
     sections, counts = [], {"changed": 0, "removed": 0, "added": 0}
+    names = _related_names(frozen, live)
     for key in sorted(set(frozen) | set(live)):
         if key == "project":
             continue
-        try:
-            model = apps.get_model(key)
-        except LookupError:
-            model = None
+        model = _model(key)
         label = str(model._meta.verbose_name_plural) if model else key
         old = {row["pk"]: row for row in frozen.get(key, [])}
         new = {row["pk"]: row for row in live.get(key, [])}
         records = []
         for pk in sorted(set(old) | set(new), key=str):
             if pk in old and pk in new:
-                changes = _changes(model, old[pk]["fields"], new[pk]["fields"])
+                changes = _changes(model, old[pk]["fields"], new[pk]["fields"], names)
                 state = "changed" if changes else "same"
             else:
                 changes, state = [], "removed" if pk in old else "added"
@@ -240,15 +370,14 @@ def snapshot_diff(frozen: dict, live: dict) -> dict:
                     "title": _title(model, row),
                     "state": state,
                     "changes": changes,
-                    "fields": [
-                        {"label": _label(model, name), "value": _show(value)}
-                        for name, value in row["fields"].items()
-                        if name not in IGNORED_FIELDS and value not in (None, "", [])
-                    ]
-                    if state != "added"
-                    else [],
+                    "fields": _fields(model, row["fields"], names) if state != "added" else [],
                 }
             )
         if records:
             sections.append({"key": key, "label": label.capitalize(), "records": records})
-    return {"sections": sections, "counts": counts, "changed": any(counts.values())}
+    return {
+        "sections": sections,
+        "counts": counts,
+        "summary": changes_summary(counts),
+        "changed": any(counts.values()),
+    }

@@ -52,7 +52,7 @@ from projects.models import (
 from .documents import act_produce, document_freeze_for_deposit
 from .domain import project_models
 from .followup import basis_freeze, committed_amount
-from .notifications import notify_event_task
+from .notifications import ACT_OF_ACTION, notify_event_task
 
 Role = Membership.Role
 Kind = Organisation.Kind
@@ -215,15 +215,14 @@ def _deposit(project, *, by, **params):
         raise TransitionError([DEPOSIT_CONFIRMATION])
     today = params.get("received_date") or timezone.localdate()
     number = next_number(project.deposits)
-    content = snapshot(project)
-    encoded = json.dumps(content, cls=DjangoJSONEncoder, sort_keys=True)
+    content, content_hash = snapshot_frozen(project)
     deposit = Deposit.objects.create(
         project=project,
         number=number,
         received_date=today,
         clock_start_date=today,
-        snapshot=json.loads(encoded),
-        snapshot_hash=hashlib.sha256(encoded.encode()).hexdigest(),
+        snapshot=content,
+        snapshot_hash=content_hash,
         deposited_by=by,
     )
     Avis.objects.bulk_create(Avis(deposit=deposit, body=body) for body in AvisBody.values)
@@ -567,6 +566,12 @@ def snapshot(project: Project) -> dict:
     return json.loads(json.dumps(content, cls=DjangoJSONEncoder))
 
 
+def snapshot_frozen(project: Project) -> tuple[dict, str]:
+    """What a deposit keeps: the snapshot, as stored, and its SHA-256."""
+    encoded = json.dumps(snapshot(project), cls=DjangoJSONEncoder, sort_keys=True)
+    return json.loads(encoded), hashlib.sha256(encoded.encode()).hexdigest()
+
+
 # --- Applying an action -------------------------------------------------------------------
 
 
@@ -621,17 +626,6 @@ def _record(project: Project, transition: Transition, by, comment: str) -> Proje
     outbox.enqueue(notify_event_task, event_id=event.pk)
     _produce_act(deposit, transition.action, by)
     return event
-
-
-# The formal act each event produces (issue 15), in the event's transaction.
-ACT_OF_ACTION = {
-    "deposit": Document.Kind.ACK_RECEIPT,
-    "complete": Document.Kind.ACK_RECEIPT,  # the clock starts again: its new dates
-    "declare_incomplete": Document.Kind.MISSING_PIECES,
-    "validate": Document.Kind.DECISION_LETTER,
-    "oppose": Document.Kind.DECISION_LETTER,
-    "record_tacit_validation": Document.Kind.TACIT_ATTESTATION,
-}
 
 
 def _produce_act(deposit: Deposit | None, action: str, by) -> None:

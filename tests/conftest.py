@@ -133,7 +133,9 @@ def _ensure_demo() -> None:
 
     if not User.objects.filter(email=demo_email(ADMIN[0])).exists():
         with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-            demo_seed(password=DEMO_PASSWORD)
+            # Without the deposits' PDFs (rendered again after each browser test's flush
+            # otherwise); tests/demo/test_seed_demo.py checks them through the command.
+            demo_seed(password=DEMO_PASSWORD, documents=False)
 
 
 @pytest.fixture

@@ -5,6 +5,8 @@ from decimal import Decimal, InvalidOperation
 from itertools import groupby
 
 from django import template
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -26,6 +28,19 @@ def french_date(value):
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
     return value
+
+
+@register.filter
+def long_date(value):
+    """A date written out as in a letter: "1er décembre 2026" (French writes the first day of
+    a month as an ordinal), "2 décembre 2026". A datetime is read in the local time."""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        value = value.date()
+    if not isinstance(value, dt.date):
+        return value
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {date_format(value, 'F Y')}"
 
 
 @register.filter

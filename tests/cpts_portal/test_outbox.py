@@ -45,8 +45,10 @@ def _event(demo) -> ProjectEvent:
     project = demo["projects"]["uzege-pont-du-gard"]
     return ProjectEvent.objects.create(
         project=project,
-        action="validate",
-        label="Projet de santé validé",
+        # An event without a formal act: its own e-mail is the CPTS's only one (a decision's
+        # goes with its letter, lifecycle.notifications.ACT_OF_ACTION).
+        action="rework_intention",
+        label="Lettre d'intention à retravailler",
         from_state=project.state,
         to_state=project.state,
     )

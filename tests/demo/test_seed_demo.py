@@ -1,8 +1,10 @@
 import pytest
+from django.core import mail
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from accounts.models import Membership, Organisation, User
-from projects.models import Project
+from projects.models import Deposit, Document, Project
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +76,38 @@ def test_seed_demo_runs_outside_the_demo_mode_when_forced(referential, settings)
     call_command("seed_demo", "--force", verbosity=0)
 
     assert User.objects.filter(is_superuser=True).count() == 1
+
+
+def test_seed_demo_freezes_the_deposits_and_puts_their_acts_on_the_record(
+    referential, django_capture_on_commit_callbacks
+):
+    # The tests' demo is seeded without the PDFs (tests/conftest.py): as on a first run.
+    Deposit.objects.update(snapshot={}, snapshot_hash="")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", verbosity=0)
+
+    thau = Deposit.objects.get(project__slug="bassin-de-thau")
+    uzege = Deposit.objects.get(project__slug="uzege-pont-du-gard")
+    for deposit in (thau, uzege):
+        assert deposit.snapshot["missions.Fiche"] and len(deposit.snapshot_hash) == 64
+        assert timezone.localdate(deposit.deposited_at) == deposit.received_date
+    acts = {(d.project.slug, d.kind): d for d in Document.objects.filter(deposit__in=[thau, uzege])}
+    assert set(acts) == {
+        ("bassin-de-thau", "PROJET_DE_SANTE"),
+        ("bassin-de-thau", "ACK_RECEIPT"),
+        ("bassin-de-thau", "DECISION_LETTER"),
+        ("uzege-pont-du-gard", "PROJET_DE_SANTE"),
+        ("uzege-pont-du-gard", "ACK_RECEIPT"),
+    }
+    assert all(d.status == "DONE" and len(d.file_hash) == 64 for d in acts.values())
+    assert acts[("bassin-de-thau", "DECISION_LETTER")].params["date"] == "2024-04-22"
+    assert "Le 22 avril 2024" in acts[("bassin-de-thau", "DECISION_LETTER")].source_html
+    assert acts[("uzege-pont-du-gard", "ACK_RECEIPT")].params["date"] == (
+        uzege.received_date.isoformat()
+    )
+    assert mail.outbox == []  # acts of the demo's past: announced to nobody
+    # Run again: nothing more.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", verbosity=0)
+    assert Document.objects.filter(deposit__in=[thau, uzege]).count() == 5

@@ -2,9 +2,16 @@
 marker and a diff against the live content; a re-deposit is a new round and the earlier
 rounds stay readable."""
 
+import datetime as dt
+import re
+from decimal import Decimal
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from diagnostics.models import Need
 from lifecycle import transitions as lifecycle
 from missions.models import Fiche
 from projects.models import Avis, Deposit, ReviewComment
@@ -105,3 +112,60 @@ def test_a_re_deposit_is_a_new_round_and_the_first_stays_readable(frozen, login,
     assert locked.status_code in (302, 200)  # the form of round 2's avis, which is open
     dd_ars.refresh_from_db()
     assert dd_ars.submitted_at is not None
+
+
+def _changes_table(page: str) -> str:
+    """The diff tables of the page (what changed since the deposit)."""
+    return "".join(
+        re.findall(r'<table class="table table-sm small snapshot-diff">.*?</table>', page, re.S)
+    )
+
+
+def test_the_demo_deposit_is_frozen_so_the_round_reads_as_deposited(demo, login):
+    page = login(demo["users"]["camille.dupuis"]).get(_url()).content.decode()
+
+    assert "identique à la version déposée" in page and "Modifié depuis le dépôt" not in page
+
+
+def test_the_round_shows_values_as_users_read_them_with_one_query_per_related_model(
+    demo, login, django_assert_num_queries
+):
+    fiches = list(Fiche.objects.filter(project__slug=SLUG).order_by("pk"))
+    users = demo["users"]
+    reviewer = login(users["camille.dupuis"])
+    Fiche.objects.filter(pk=fiches[0].pk).update(
+        pilot=users["emilie.fabre"], start_date=dt.date(2026, 11, 2), budget=Decimal("14500.00")
+    )
+    with CaptureQueriesContext(connection) as one_change:
+        page = reviewer.get(_url()).content.decode()
+
+    table = _changes_table(page)
+    assert "<ins>Émilie Fabre</ins>" in table
+    assert "<ins>02/11/2026</ins>" in table and "2026-11-02" not in table
+    assert "<ins>14\u202f500\u00a0€</ins>" in table or "<ins>14 500 €</ins>" in table, table
+    assert "14500.00" not in page
+    assert not re.search(r"<t[dh][^>]*>(<(del|ins)>)?\d+(</(del|ins)>)?</t[dh]>", table), table
+    # Every fiche given a pilot: the names still come from one query for the users.
+    for fiche, name in zip(fiches[1:], ("henri.vidal", "thomas.lefevre"), strict=False):
+        Fiche.objects.filter(pk=fiche.pk).update(pilot=users[name], start_date=dt.date(2027, 1, 4))
+    with django_assert_num_queries(len(one_change.captured_queries)):
+        page = reviewer.get(_url()).content.decode()
+    assert "Henri Vidal" in _changes_table(page) and "04/01/2027" in _changes_table(page)
+
+
+def test_the_marker_counts_in_french(demo, login):
+    project = demo["projects"][SLUG]
+    fiche = Fiche.objects.filter(project=project).order_by("pk").first()
+    reviewer = login(demo["users"]["camille.dupuis"])
+    Fiche.objects.filter(pk=fiche.pk).update(title="Nouveau titre")
+    one = reviewer.get(_url()).content.decode()
+    Need.objects.bulk_create(
+        Need(project=project, number=900 + n, label=f"Besoin ajouté {n}", source="test")
+        for n in (1, 2)
+    )
+
+    three = reviewer.get(_url()).content.decode()
+
+    assert "Modifié depuis le dépôt</strong> : 1 élément modifié." in one
+    assert "0 ajouté" not in one and "0 supprimé" not in one
+    assert "Modifié depuis le dépôt</strong> : 3 éléments : 1 modifié et 2 ajoutés." in three

@@ -4,6 +4,7 @@ hash in the project's documents, and announced by e-mail to the CPTS and the CPA
 
 import datetime as dt
 import io
+from collections import Counter
 
 import pypdf
 import pytest
@@ -12,6 +13,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from lifecycle import documents
 from lifecycle import transitions as lifecycle
@@ -232,3 +234,68 @@ def test_the_daily_task_records_the_tacit_validation_with_its_attestation(
         "thomas.lefevre",
         "henri.vidal",
     }
+
+
+def _per_person() -> Counter:
+    return Counter(address.split("@")[0] for message in mail.outbox for address in message.to)
+
+
+def test_a_decision_e_mails_each_person_once_with_its_letter(
+    demo, login, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _transition(
+            login(demo["users"]["laurent.bonnet"]),
+            UZEGE,
+            action="validate",
+            confirm_missing_avis="on",
+        )
+
+    assert _per_person() == {"thomas.lefevre": 1, "henri.vidal": 1}
+    assert "Lettre de décision" in mail.outbox[0].subject
+    letter = _act(UZEGE, "DECISION_LETTER")
+    assert f"/projets/{UZEGE}/documents/{letter.pk}/" in mail.outbox[0].body
+
+
+def test_a_letter_of_the_first_of_a_month_is_dated_1er(
+    demo, login, django_capture_on_commit_callbacks
+):
+    received = Deposit.objects.get(project__slug=UZEGE).received_date
+    first_of_month = (received.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    with time_machine.travel(dt.datetime.combine(first_of_month, dt.time(10)).astimezone()):
+        with django_capture_on_commit_callbacks(execute=True):
+            _transition(
+                login(demo["users"]["laurent.bonnet"]),
+                UZEGE,
+                action="validate",
+                confirm_missing_avis="on",
+            )
+
+    letter = _act(UZEGE, "DECISION_LETTER")
+    text = _text(login(demo["users"]["thomas.lefevre"]), UZEGE, letter)
+    month_year = date_format(first_of_month, "F Y")
+    assert f"Le 1er {month_year}" in text and f"Le 1 {month_year}" not in text
+
+
+def test_the_deposit_and_a_corrected_reception_e_mail_each_person_once(
+    ready, login, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _transition(
+            login(ready["users"]["claire.martin"]), PIC, action="deposit", confirm_deposit="on"
+        )
+    deposit_mail = _per_person()
+    mail.outbox.clear()
+    received = Deposit.objects.get(project__slug=PIC).received_date - dt.timedelta(days=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        login(ready["users"]["isabelle.moreau"]).post(
+            reverse("lifecycle:reception-date", args=[PIC]),
+            {"received_date": received.strftime("%d/%m/%Y")},
+        )
+
+    # The CPAM gets the acknowledgement of receipt, not also the deposit's event e-mail; the
+    # DD ARS, who gets no act, keeps the event's.
+    assert deposit_mail[CPAM] == 1 and deposit_mail["isabelle.moreau"] == 1
+    assert max(deposit_mail.values()) == 1
+    assert _per_person() == {name: 1 for name in PIC_TEAM | {CPAM}}
+    assert all("Accusé de réception" in message.subject for message in mail.outbox)

@@ -5,6 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Membership
+from projects.models import Deposit
 from tests.factories import make_membership, make_project, make_user
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,28 @@ def test_workspace_shows_the_stage_and_the_team(demo, login):
     assert "Projet de santé (rédaction)" in content
     assert "Votre rôle : membre du bureau" in content
     assert "Claire Martin" in content and "pilote d&#x27;action" in content
-    assert "Transmis à l'ARS" in content and "12/03/2026" in content
+    assert "Transmis à l'ARS" not in content
+    assert "transmise à la DD ARS et à la CPAM le 12/03/2026" in content
+
+
+def test_workspace_names_the_document_each_date_belongs_to(demo, login):
+    deposit = Deposit.objects.get(project__slug="uzege-pont-du-gard")
+
+    content = (
+        login(demo["users"]["thomas.lefevre"])
+        .get(reverse("lifecycle:project-detail", args=["uzege-pont-du-gard"]))
+        .content.decode()
+        .replace("&#x27;", "'")
+    )
+
+    assert "Lettre d'intention</dt>" in content
+    assert "transmise à la DD ARS et à la CPAM le 20/01/2026" in content
+    assert "Projet de santé</dt>" in content
+    assert (
+        f"déposé sur le portail le {deposit.deposited_at.astimezone():%d/%m/%Y} (dépôt n°1) ; "
+        f"reçu par l'ARS le {deposit.received_date:%d/%m/%Y}"
+    ) in content
+    assert f"Projet de santé reçu par l'ARS le {deposit.received_date:%d/%m/%Y}" in content
 
 
 def test_workspace_does_not_show_the_team_to_reviewers(demo, login):
