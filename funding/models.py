@@ -173,6 +173,8 @@ class Budget(Versioned):
         help_text="Utilisée quand le territoire du projet ne donne pas encore sa population.",
     )
     missions = models.JSONField("missions contractualisées", default=list)
+    # How a record's history and a deposit's snapshot name the codes (versioning.value_choices).
+    value_labels = {"missions": AciMission.choices}
     snp_orientation = models.BooleanField(
         "service d'orientation des soins non programmés", default=False
     )
@@ -229,6 +231,7 @@ class BudgetLine(Versioned):
     budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="lines")
     number = models.PositiveIntegerField("numéro", editable=False)
     part = models.CharField("partie", max_length=20, blank=True, default=GENERAL_PART)
+    value_labels = {"part": [(GENERAL_PART, "Fonctionnement général"), *AciMission.choices]}
     side = models.CharField("côté", max_length=10, choices=Side.choices)
     category = models.CharField("catégorie", max_length=20, choices=Category.choices)
     label = models.CharField("libellé", max_length=200)

@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.text import capfirst
 
 from cpts_portal.lib import outbox
-from cpts_portal.lib.versioning import readable_value, save_versioned
+from cpts_portal.lib.versioning import readable_value, save_versioned, value_choices
 from projects.deadlines import deposit_clock
 from projects.models import Avis, Deposit, Document, Project, ProjectEvent, ReviewComment
 
@@ -289,8 +289,7 @@ def _show(field, value, names: dict) -> str:
         return ", ".join(names.get((model, str(pk)), f"n°{pk}") for pk in value)
     if field.is_relation:
         return names.get((field.related_model, str(value)), f"n°{value}")
-    base = getattr(field, "base_field", None)  # an array of choices (the budget's missions)
-    choices = (base.flatchoices if base is not None else None) or field.flatchoices or None
+    choices = value_choices(field)
     return _text(readable_value(_typed(field, value), choices=choices, money=_is_money(field)))
 
 

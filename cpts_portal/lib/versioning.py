@@ -249,8 +249,16 @@ def _readable(changes: list[Change], model, names: dict) -> None:
                 value = names.get((field.related_model, value), value)
             else:
                 money = "€" in str(field.verbose_name)
-                value = readable_value(value, choices=field.flatchoices, money=money)
+                value = readable_value(value, choices=value_choices(field), money=money)
             setattr(change, side, value)
+
+
+def value_choices(field) -> list | None:
+    """The labels of a field's values: its choices, its array's choices, or those its model
+    declares in `value_labels` (a code stored without choices, a list in a JSON field)."""
+    base = getattr(field, "base_field", None)
+    declared = getattr(field.model, "value_labels", {}).get(field.name)
+    return field.flatchoices or (base.flatchoices if base is not None else None) or declared or None
 
 
 def readable_value(value, *, choices=None, money: bool = False):

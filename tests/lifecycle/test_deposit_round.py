@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from diagnostics.models import Need
+from funding.models import BudgetLine
 from lifecycle import transitions as lifecycle
 from missions.models import Fiche
 from projects.models import Avis, Deposit, ReviewComment
@@ -169,3 +170,15 @@ def test_the_marker_counts_in_french(demo, login):
     assert "Modifié depuis le dépôt</strong> : 1 élément modifié." in one
     assert "0 ajouté" not in one and "0 supprimé" not in one
     assert "Modifié depuis le dépôt</strong> : 3 éléments : 1 modifié et 2 ajoutés." in three
+
+
+def test_a_budget_line_changed_since_the_deposit_names_its_part(demo, login):
+    line = BudgetLine.objects.filter(budget__project__slug=SLUG, part="acces_soins").first()
+    assert line is not None
+    BudgetLine.objects.filter(pk=line.pk).update(amount=line.amount + 1000)
+
+    page = login(demo["users"]["camille.dupuis"]).get(_url()).content.decode()
+
+    assert "Montant annuel" in _changes_table(page)
+    assert "acces_soins" not in page  # the line's part and the budget's missions, named
+    assert "Accès aux soins (missions 1a et 1b)</dd>" in page
