@@ -225,6 +225,12 @@ def render_field(bf, numbers: _Numbers | None = None) -> SafeString:
     )
 
 
+def render_widget(bf) -> SafeString:
+    """The field's widget alone, with Bootstrap's classes: no label, help text or error
+    state (a filter's form, which ignores a value it cannot use)."""
+    return _widget(bf, (), _Numbers(), described=False)
+
+
 def fast_form(form) -> SafeString:
     """The form's fields as `{{ form|crispy }}` writes them (Bootstrap 5)."""
     parts = []

@@ -1,5 +1,6 @@
 """`{{ form|fast_form }}` and `{{ field|fast_field }}`: what `{{ form|crispy }}` and
-`{{ field|as_crispy_field }}` write (Bootstrap 5), built in Python (cpts_portal.lib.fast_forms)."""
+`{{ field|as_crispy_field }}` write (Bootstrap 5), built in Python (cpts_portal.lib.fast_forms);
+`{{ field|fast_widget }}`: the widget alone."""
 
 from django import template
 from django.utils.safestring import SafeString
@@ -17,3 +18,8 @@ def fast_form(form) -> SafeString:
 @register.filter
 def fast_field(bound_field) -> SafeString:
     return fast_forms.render_field(bound_field)
+
+
+@register.filter
+def fast_widget(bound_field) -> SafeString:
+    return fast_forms.render_widget(bound_field)

@@ -72,6 +72,13 @@ def test_review_queue_filters_by_departement_and_stage(demo, login):
 
     assert [p.slug for p in by_departement.context["page"]] == ["uzege-pont-du-gard"]
     assert [p.slug for p in by_stage.context["page"]] == ["pic-saint-loup"]
+    # The form keeps the choice made, labelled, and offers the scope's départements only.
+    page = by_departement.content.decode()
+    assert '<label class="form-label" for="id_departement">Département</label>' in page
+    assert '<option value="30" selected>' in page
+    assert '<option value="REDACTION" selected>' in by_stage.content.decode()
+    outside = client.get(reverse("lifecycle:review-queue"), {"departement": "75"}).content
+    assert b'value="75"' not in outside and b"is-invalid" not in outside
 
 
 def test_analyst_overview_counts_projects_by_stage(demo, login):
