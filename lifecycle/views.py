@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from accounts.models import Membership
 from geo.models import Departement
 from projects import access
-from projects.deadlines import clock_state
+from projects.deadlines import deposit_clock
 from projects.models import (
     Contract,
     Deposit,
@@ -174,44 +174,39 @@ def _filtered_page(request, queryset, departements):
 
 
 def clock_annotations() -> dict:
-    """What the clock of a project's latest deposit needs, as annotations of a project
-    queryset (read by queue_clock)."""
+    """What the queue needs of a project's latest deposit, as annotations of a project
+    queryset: its id (the page reads the deposits of its rows at once: attach_clocks) and
+    the start of its clock (the queue's order)."""
     latest = Deposit.objects.filter(project=OuterRef("pk")).order_by("-number")
-    fields = {
-        "clock_received": "received_date",
-        "clock_start": "clock_start_date",
-        "clock_suspended": "is_incomplete",
-        "clock_decision": "decision__kind",
-        "clock_decided_at": "decision__decided_at",
-        "clock_ground_prs": "decision__ground_prs",
-        "clock_ground_territory": "decision__ground_territory",
+    return {
+        "clock_deposit_id": Subquery(latest.values("pk")[:1]),
+        "clock_start": Subquery(latest.values("clock_start_date")[:1]),
     }
-    return {name: Subquery(latest.values(field)[:1]) for name, field in fields.items()}
 
 
 def queue_projects(user):
-    """The reviewer's projects with their clock (one query for the page, whatever the
-    number of projects)."""
+    """The reviewer's projects with their clock's start (one query for the page, whatever
+    the number of projects)."""
     return access.reviewable_projects(user).annotate(
         **clock_annotations(),
         is_late=ExpressionWrapper(late_q(), output_field=BooleanField()),
     )
 
 
+def attach_clocks(projects, today) -> None:
+    """Each annotated row's clock (projects.deadlines), its deposit and decision read for all
+    the rows in one query."""
+    ids = [p.clock_deposit_id for p in projects if p.clock_deposit_id]
+    deposits = Deposit.objects.select_related("decision").in_bulk(ids)
+    for project in projects:
+        deposit = deposits.get(project.clock_deposit_id)
+        project.clock = deposit_clock(deposit, today=today) if deposit else None
+
+
 def queue_clock(project, today):
-    """The clock state of an annotated queue row (projects.deadlines.clock_state)."""
-    if project.clock_start is None:
-        return None
-    return clock_state(
-        received=project.clock_received,
-        start=project.clock_start,
-        incomplete=bool(project.clock_suspended),
-        today=today,
-        decision_kind=project.clock_decision or "",
-        decided_at=project.clock_decided_at,
-        ground_prs=bool(project.clock_ground_prs),
-        ground_territory=bool(project.clock_ground_territory),
-    )
+    """The clock state of one annotated queue row (the page uses attach_clocks)."""
+    attach_clocks([project], today)
+    return project.clock
 
 
 @require_GET
@@ -229,9 +224,7 @@ def review_queue(request):
         ).values("departement_id")
     )
     project_filter, page, query = _filtered_page(request, projects, departements)
-    today = timezone.localdate()
-    for project in page:
-        project.clock = queue_clock(project, today)
+    attach_clocks(list(page), timezone.localdate())  # the page keeps these rows
     return render(
         request,
         "lifecycle/review_queue.html",
