@@ -1,6 +1,18 @@
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
 from django.utils import timezone
 
 from geo.models import Departement
@@ -12,21 +24,41 @@ def late_q(today=None) -> Q:
     """Projects behind a deadline that reviewers act on: a yearly dialogue de gestion whose
     anniversary has passed without the three signatures. (A review whose opposition deadline
     has passed is not late: the project is réputé validé, projects.deadlines.clock_state.)
-    One SQL condition, whatever the number of projects."""
+
+    One SQL condition with one subquery, whatever the number of projects: the years already
+    due are 1 to n (a later year needs an older signature of the contract), so a contract is
+    late when fewer than n of its dialogues of years 1 to n are signed."""
     today = today or timezone.localdate()
-    condition = None
-    for year in range(1, Contract.YEARS + 1):
-        signed = AnnualDialogue.objects.filter(
+    thresholds = {
+        year: latest_start_before(today, 12 * year) for year in range(1, Contract.YEARS + 1)
+    }
+    # n: the number of contract years whose anniversary has passed.
+    due_years = Case(
+        *(
+            When(contract__signature_date__lte=thresholds[year], then=Value(year))
+            for year in sorted(thresholds, reverse=True)
+        ),
+        default=Value(0),
+    )
+    # A dialogue's year is due when the contract was signed on or before its threshold.
+    year_threshold = Case(
+        *(When(year=year, then=Value(day)) for year, day in thresholds.items()),
+        output_field=DateField(),
+    )
+    signed_due = (
+        AnnualDialogue.objects.filter(
             project=OuterRef("pk"),
-            year=year,
             cpts_signed_at__isnull=False,
             cpam_signed_at__isnull=False,
             ars_signed_at__isnull=False,
         )
-        due = Q(contract__signature_date__lte=latest_start_before(today, 12 * year))
-        late = Q(state=State.CONTRACTED) & due & ~Exists(signed)
-        condition = late if condition is None else condition | late
-    return condition
+        .filter(GreaterThanOrEqual(year_threshold, OuterRef("contract__signature_date")))
+        .values("project")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    signed = Coalesce(Subquery(signed_due, output_field=IntegerField()), Value(0))
+    return Q(state=State.CONTRACTED) & Q(GreaterThan(due_years, signed))
 
 
 class ProjectFilter(django_filters.FilterSet):
