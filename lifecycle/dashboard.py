@@ -22,16 +22,18 @@ from .models import ContractFact
 
 def project_deadlines(project: Project) -> list[Deadline]:
     items = []
-    deposit = project.current_deposit()
+    # Project.current_deposit, with its decision (the clock reads it).
+    deposit = project.deposits.select_related("decision").order_by("-number").first()
     if deposit is not None:
         items.append(review_deadline(project, deposit))
     contract = Contract.objects.filter(project=project).first()
     signature = contract.signature_date if contract else None
+    facts = contract_facts(project) if contract else {}
     if contract:
-        items.extend(contract_deadlines(project, contract))
+        items.extend(contract_deadlines(project, contract, facts=facts))
     # The domain apps' own deadlines (the territory and the diagnostic have none).
     missions = missions_deadlines.deadlines(project, signature_date=signature)
-    items.extend(facts_close(project, missions) if contract else missions)
+    items.extend(facts_close(project, missions, facts) if contract else missions)
     items.extend(governance_deadlines.deadlines(project))
     # Under contract, the payments are the follow-up's (contract_deadlines); before, the
     # funding app's simulated schedule.
@@ -40,11 +42,17 @@ def project_deadlines(project: Project) -> list[Deadline]:
     return sorted(items, key=lambda d: (d.date, d.label))
 
 
+def contract_facts(project: Project) -> dict:
+    """(kind, ref) -> the recorded fact (lifecycle.models.ContractFact), in one query."""
+    return {(f.kind, f.ref): f for f in ContractFact.objects.filter(project=project)}
+
+
 def facts_close(project: Project, items: list[Deadline], facts=None) -> list[Deadline]:
     """`items` with the deadlines a recorded fact closes marked done (a mission's start or
-    full deployment declared by the CPTS, an indicator review held)."""
+    full deployment declared by the CPTS, an indicator review held); `facts`: those of
+    `contract_facts` when the caller read them."""
     if facts is None:
-        facts = {(f.kind, f.ref): f for f in ContractFact.objects.filter(project=project)}
+        facts = contract_facts(project)
     closed = []
     for item in items:
         fact = facts.get((item.kind, item.ref))
@@ -69,13 +77,13 @@ def review_deadline(project: Project, deposit) -> Deadline:
     )
 
 
-def contract_deadlines(project: Project, contract: Contract) -> list[Deadline]:
+def contract_deadlines(project: Project, contract: Contract, *, facts=None) -> list[Deadline]:
     """The yearly dialogue at the end of each contract year, the payments of the follow-up
     (closed by the payments recorded), indicator reviews twice a year (closed by the meeting
-    recorded), the end of the contract."""
+    recorded), the end of the contract. `facts`: as `facts_close`'s."""
     start = contract.signature_date
     url = f"/projets/{project.slug}/suivi/"
-    years = followup.follow_up(project)["years"]
+    years = followup.follow_up(project, contract)["years"]
     items = []
     for year in years:
         number = year.dates["number"]
@@ -118,6 +126,7 @@ def contract_deadlines(project: Project, contract: Contract) -> list[Deadline]:
             )
             for half in followup.REVIEW_HALVES
         ],
+        facts,
     )
     items.append(
         Deadline(

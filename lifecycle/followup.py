@@ -16,6 +16,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,9 +30,16 @@ from funding import calculator
 from funding.budget import budget_population
 from funding.calculator import BALANCE_DELAY_MONTHS
 from funding.models import Budget
+from funding.socle import applicable_bareme
 from geo.population import size_tier
 from missions import deadlines as missions_deadlines
-from missions.results import mission_attainment, result_indicators
+from missions.models import Indicator, IndicatorResult
+from missions.results import (
+    attainment,
+    mission_attainment,
+    result_indicators,
+    weighted_attainment,
+)
 from projects.access import ProjectAccess
 from projects.models import AnnualDialogue, Contract, ContractPayment, Project, ProjectEvent
 
@@ -112,6 +120,7 @@ def funding_basis(project: Project) -> FundingBasis | None:
     budget = Budget.objects.filter(project=project).first()
     if budget is None:
         return None
+    budget.project = project  # budget_population reads the territory through it: no query
     population, _ = budget_population(budget)
     if not population:
         return None
@@ -247,6 +256,31 @@ def contract_bareme(contract: Contract, name: str = ""):
         return None
 
 
+def bareme_reader(project: Project, contract: Contract):
+    """`read(name)`: the barème `name` ("": the contract's) with its lines, or None when none is
+    found (as `contract_bareme`), each read at most once. The one in force at the signature is
+    the project's applicable barème (funding.socle), which the missions' deadlines read too:
+    read once for both."""
+    read = {}
+
+    def load(name: str):
+        try:
+            applicable = applicable_bareme(project)  # kept on the project object
+        except calculator.FundingError:
+            applicable = None
+        if not name or (applicable is not None and applicable.name == name):
+            return applicable
+        return contract_bareme(contract, name)
+
+    def reader(name: str = ""):
+        name = name or contract.bareme
+        if name not in read:
+            read[name] = load(name)
+        return read[name]
+
+    return reader
+
+
 def year_dates(contract: Contract, year: int) -> dict:
     start, end = contract.year_period(year)
     anniversary = end + dt.timedelta(days=1)
@@ -269,6 +303,53 @@ def measured_rates(project: Project, year: int) -> tuple[dict, dict]:
     for indicator in indicators:
         listed[indicator.fiche.mission.funding_code].append(indicator)
     return rates, listed
+
+
+# Each contract year's own target of an indicator (Indicator.target_for).
+_YEAR_TARGETS = [f"target_year_{year}" for year in range(1, IndicatorResult.YEARS + 1)]
+
+
+def yearly_measured_rates(project: Project) -> dict[int, dict]:
+    """Contract year -> the rates `measured_rates` gives for that year (funding code ->
+    measured attainment 0..1 or None), for the five years in one query: the indicators
+    retained for the variable funding, each joined to its results."""
+
+    rows = (
+        Indicator.objects.filter(fiche__project=project, drives_funding=True)
+        .order_by("fiche__mission__order", "fiche__number", "position")
+        .values_list(
+            "pk",
+            "fiche__mission__funding_code",
+            "baseline",
+            "target",
+            "weight",
+            *_YEAR_TARGETS,
+            "results__year",
+            "results__value",
+        )
+    )
+    retained = {}  # pk -> (indicator, funding code, {year: value}), in the missions' order
+    for pk, code, baseline, target, weight, *targets, year, value in rows:
+        if pk not in retained:
+            indicator = Indicator(
+                pk=pk,
+                baseline=baseline,
+                target=target,
+                weight=weight,
+                **dict(zip(_YEAR_TARGETS, targets, strict=True)),
+            )
+            retained[pk] = (indicator, code, {})
+        if year is not None:
+            retained[pk][2][year] = value
+    rates = {}
+    for year in YEARS:
+        # As missions.results.mission_attainment: the weighted mean of the retained ones.
+        pairs = defaultdict(list)
+        for indicator, code, values in retained.values():
+            rate = attainment(indicator, values.get(year), year)
+            pairs[code].append((indicator.weight, rate))
+        rates[year] = {code: weighted_attainment(found) for code, found in pairs.items()}
+    return rates
 
 
 @dataclass
@@ -306,10 +387,11 @@ class YearView:
     def expected_total(self) -> Decimal:
         return sum((p.amount for p in self.expected), Decimal(0))
 
-    @property
+    @cached_property
     def dues(self) -> list[Due]:
         """The year's payments of the schedule, each with what was paid for it: the one
-        source of the balance due (follow-up pages, dashboard, PDF)."""
+        source of the balance due (follow-up pages, dashboard, PDF). Read once the view is
+        built (`year_view`)."""
         paid = defaultdict(Decimal)
         for payment in self.payments:
             paid[payment.kind] += payment.amount
@@ -319,7 +401,7 @@ class YearView:
     def remaining(self) -> Decimal:
         return sum((due.remaining for due in self.dues), Decimal(0))
 
-    @property
+    @cached_property
     def status(self) -> str:
         if self.dialogue and self.dialogue.is_signed:
             return "signé"
@@ -345,22 +427,24 @@ def year_view(
     dialogue: AnnualDialogue | None,
     payments: list[ContractPayment],
     basis: FundingBasis | None,
+    bareme,
+    measured: dict | None = None,
     with_missions: bool = False,
-    bareme=None,
 ) -> YearView:
     """A contract year. Its estimate takes each mission's agreed rate, else its measured one,
-    else 100 % (the rate is then unknown, and the page says so)."""
+    else 100 % (the rate is then unknown, and the page says so).
+
+    `bareme`: the basis's barème (None: not found); `measured`: the year's measured rates
+    when the caller read them (`yearly_measured_rates`), else read here."""
     view = YearView(
         dates=year_dates(contract, year), dialogue=dialogue, payments=payments, basis=basis
     )
-    if basis is None:
-        return view
-    if bareme is None or (basis.bareme and bareme.name != basis.bareme):
-        bareme = contract_bareme(contract, basis.bareme)
-    if bareme is None:
+    if basis is None or bareme is None:
         return view
     labels = calculator.mission_labels()
-    measured, indicators = measured_rates(project, year)
+    indicators = {}
+    if measured is None or with_missions:
+        measured, indicators = measured_rates(project, year)
     agreed = agreed_rates(dialogue)
     rates = {}
     for code in basis.missions:
@@ -405,9 +489,11 @@ def year_view(
     return view
 
 
-def follow_up(project: Project) -> dict:
-    """The five contract years of the project (a fixed number of queries)."""
-    contract = Contract.objects.filter(project=project).first()
+def follow_up(project: Project, contract: Contract | None = None) -> dict:
+    """The five contract years of the project (`contract`: its contract when the caller read
+    it): each thing read once for the five years, in a fixed number of queries."""
+    if contract is None:
+        contract = Contract.objects.filter(project=project).first()
     if contract is None:
         return {"contract": None, "years": []}
     dialogues = {d.year: d for d in AnnualDialogue.objects.filter(project=project)}
@@ -415,7 +501,9 @@ def follow_up(project: Project) -> dict:
     for payment in ContractPayment.objects.filter(project=project):
         payments[payment.year].append(payment)
     bases = year_bases(project)
-    bareme = contract_bareme(contract) if any(bases.values()) else None
+    bareme = bareme_reader(project, contract)
+    baremes = {year: bareme(basis.bareme) if basis else None for year, basis in bases.items()}
+    measured = yearly_measured_rates(project) if any(baremes.values()) else {}
     years = [
         year_view(
             project,
@@ -424,7 +512,8 @@ def follow_up(project: Project) -> dict:
             dialogue=dialogues.get(year),
             payments=payments[year],
             basis=bases[year],
-            bareme=bareme,
+            bareme=baremes[year],
+            measured=measured.get(year),
         )
         for year in YEARS
     ]
@@ -437,6 +526,7 @@ def follow_up(project: Project) -> dict:
 
 
 def dialogue_view(project: Project, contract: Contract, year: int) -> YearView:
+    basis = year_bases(project)[year]
     return year_view(
         project,
         contract,
@@ -445,7 +535,8 @@ def dialogue_view(project: Project, contract: Contract, year: int) -> YearView:
         .select_related("cpts_signed_by", "cpam_signed_by", "ars_signed_by", "updated_by")
         .first(),
         payments=list(ContractPayment.objects.filter(project=project, year=year)),
-        basis=year_bases(project)[year],
+        basis=basis,
+        bareme=contract_bareme(contract, basis.bareme) if basis else None,
         with_missions=True,
     )
 

@@ -8,6 +8,8 @@ parties, the year-2 one is prepared (meeting date set) and not signed.
 """
 
 import io
+import re
+from collections import Counter
 from decimal import Decimal
 
 import pypdf
@@ -333,3 +335,62 @@ def test_follow_up_queries_do_not_grow_with_the_fiches(
 
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def _statement(sql: str) -> str:
+    """The statement with its literal values replaced by '?', to count repeats."""
+    return re.sub(r"'(?:[^']|'')*'|\b\d+(?:\.\d+)?\b", "?", sql)
+
+
+@pytest.mark.parametrize(
+    ("url", "user", "most"),
+    [
+        (f"/projets/{THAU}/suivi/", "marc.olivier", 15),
+        (f"/projets/{THAU}/echeances/", "marc.olivier", 18),
+    ],
+)
+def test_the_five_contract_years_are_read_once_per_page(demo, login, url, user, most):
+    """The indicators and their results, the barème and its lines, the contract, its facts:
+    each read once for the five years (issue 19), not once per year."""
+    client = login(demo["users"][user])
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+
+    statements = Counter(_statement(query["sql"]) for query in captured.captured_queries)
+    assert [sql for sql, count in statements.items() if count > 1] == []
+    assert len(captured.captured_queries) <= most
+
+
+def test_the_overview_estimates_each_year_as_its_year_page(demo, login):
+    """The follow-up reads the five years' results at once: each year's estimate is still the
+    year page's (a decreasing indicator, a year target, a weight, a year without a result)."""
+    project = demo["projects"][THAU]
+    fiche = Fiche.objects.filter(project=project, mission__code="2").first()
+    decreasing = Indicator.objects.create(
+        fiche=fiche,
+        number=90,
+        position=90,
+        name="Passages aux urgences évitables",
+        kind="RESULT",
+        drives_funding=True,
+        baseline=200,
+        target=100,
+        target_year_3=150,
+        weight=2,
+    )
+    IndicatorResult.objects.bulk_create(
+        IndicatorResult(indicator=decreasing, year=year, value=value, measured_on="2026-08-01")
+        for year, value in ((1, 190), (2, 160), (3, 170), (4, 90))
+    )
+    client = login(demo["users"]["marie.chevalier"])
+
+    years = client.get(reverse("lifecycle:followup", args=[THAU])).context["years"]
+
+    estimated = set()
+    for number, overview in enumerate(years, start=1):
+        page = client.get(reverse("lifecycle:dialogue", args=[THAU, number])).context["year"]
+        assert overview.funding.lines == page.funding.lines, number
+        assert overview.expected == page.expected and overview.unknown == page.unknown
+        estimated |= {line.rate for line in page.funding.lines if line.is_variable}
+    assert len(estimated) > 2  # measured rates, not only 100 %
