@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from cpts_portal.lib.dates import add_months
 from funding.models import Budget, BudgetLine, Grant, Side
+from geo.population import size_tier
+from lifecycle.models import ContractYearBasis
 from projects.models import AnnualDialogue, ContractPayment, State
 
 from .batch import Batch, Cpts, aware
@@ -31,9 +33,10 @@ def build(batch: Batch) -> None:
         if cpts.spec.state not in (State.INITIATIVE, State.INTENTION_DRAFT):
             _grant(batch, cpts)
         if cpts.dates.signature:
+            _basis(batch, cpts)
             _dialogues(batch, cpts)
             _payments(batch, cpts)
-    batch.rows.flush(Budget, Grant, AnnualDialogue, ContractPayment)
+    batch.rows.flush(Budget, Grant, ContractYearBasis, AnnualDialogue, ContractPayment)
     for cpts in batch.cpts:
         _budget_lines(batch, cpts)
     batch.rows.flush(BudgetLine)
@@ -48,6 +51,24 @@ def _budget(batch: Batch, cpts: Cpts) -> None:
             snp_orientation=cpts.snp,
             signature_date=cpts.dates.signature,
             updated_by=cpts.coordinator,
+        )
+    )
+
+
+def _basis(batch: Batch, cpts: Cpts) -> None:
+    """The contract's basis from year 1, frozen at the signature as the portal freezes it
+    (lifecycle.followup.basis_freeze): the budget's terms of that day."""
+    batch.rows.add(
+        ContractYearBasis(
+            project=cpts.project,
+            year=1,
+            population=cpts.territory.population,
+            tier=size_tier(cpts.territory.population),
+            bareme=batch.ctx.funding.bareme_on(cpts.dates.signature),
+            missions=cpts.funded_missions,
+            snp_orientation=cpts.snp,
+            taken_on=cpts.dates.signature,
+            taken_by=cpts.coordinator,
         )
     )
 

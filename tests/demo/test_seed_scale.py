@@ -156,3 +156,22 @@ def test_seeded_project_in_redaction_can_be_deposited_by_its_coordinator(referen
     project.refresh_from_db()
     assert project.state == State.DEPOSITED
     assert Deposit.objects.filter(project=project).count() == 1
+
+
+def test_seeded_contracts_have_the_basis_the_portal_freezes_at_the_signature(referential):
+    from lifecycle.followup import funding_basis
+    from lifecycle.models import ContractYearBasis
+
+    _seed("--cpts", "3")
+    contracted = [p for p in scale.scale_projects() if Contract.objects.filter(project=p)]
+    assert contracted
+    for project in contracted:
+        frozen = ContractYearBasis.objects.get(project=project, year=1)
+        expected = funding_basis(project)
+        assert (frozen.population, frozen.tier, frozen.missions, frozen.snp_orientation) == (
+            expected.population,
+            expected.tier,
+            expected.missions,
+            expected.snp_orientation,
+        )
+        assert frozen.taken_on == Contract.objects.get(project=project).signature_date
