@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from geo.models import Commune
 from geo.population import size_tier, total_population
@@ -108,17 +108,22 @@ def territory_summary(project) -> TerritorySummary:
     )
 
 
-def project_overlaps(project, *, limit: int = 50) -> tuple[list[TerritoryCommune], int]:
-    """Communes of this territory also claimed by another project: (first `limit`, total)."""
+def project_overlaps(
+    project, *, visible=None, limit: int = 50
+) -> tuple[list[TerritoryCommune], int]:
+    """Communes of this territory also claimed by another project: (first `limit`, total).
+    With `visible` (the projects the reader may open), each row says whether its project is
+    one of them (`project_visible`), in the same query."""
     mine = TerritoryCommune.objects.filter(territory__project=project).values("commune_id")
     others = TerritoryCommune.objects.filter(commune_id__in=mine).exclude(
         territory__project=project
     )
-    rows = list(
-        others.select_related("commune", "territory__project__organisation").order_by(
-            "commune__name", "territory__project__name"
-        )[:limit]
-    )
+    rows = others.select_related("commune", "territory__project__organisation")
+    if visible is not None:
+        rows = rows.annotate(
+            project_visible=Exists(visible.filter(pk=OuterRef("territory__project_id")))
+        )
+    rows = list(rows.order_by("commune__name", "territory__project__name")[:limit])
     return rows, others.count()
 
 

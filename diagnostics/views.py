@@ -78,12 +78,9 @@ def _territory_context(request, project, **extra) -> dict:
         .order_by("departement_id", "name", "code")
     )
     page = Paginator(communes, COMMUNES_PER_PAGE).get_page(request.GET.get("page"))
-    overlaps, overlap_total = project_overlaps(project)
     # A project not yet sent to the ARS is named only to those who may open it.
-    overlap_visible = (
-        access.visible_project_ids(request.user, {row.territory.project_id for row in overlaps})
-        if overlaps
-        else set()
+    overlaps, overlap_total = project_overlaps(
+        project, visible=access.projects_for_user(request.user)
     )
     changes = (
         list(
@@ -101,7 +98,6 @@ def _territory_context(request, project, **extra) -> dict:
         "page": page,
         "overlaps": overlaps,
         "overlap_total": overlap_total,
-        "overlap_visible": overlap_visible,
         "changes": changes,
         "can_edit": rules.has_perm("diagnostics.change_territory", request.user, project),
         "can_list_overlaps": any(

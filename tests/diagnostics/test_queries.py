@@ -68,3 +68,26 @@ def test_overlap_list_queries_do_not_grow(demo, login, django_assert_num_queries
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(url)
     assert response.context["page"].paginator.count == 40
+
+
+def test_the_territory_page_makes_the_same_queries_with_and_without_overlaps(
+    project, coordinator, login, django_assert_num_queries
+):
+    codes = list(
+        Commune.objects.filter(departement_id="34", kind="COMMUNE")
+        .order_by("code")
+        .values_list("code", flat=True)[:20]
+    )
+    _fill(project, codes[:10], by=coordinator)
+    client = login(coordinator)
+    url = reverse("diagnostics:territory-detail", args=[project.slug])
+    client.get(url)  # warm the caches (content types, sessions)
+    with CaptureQueriesContext(connection) as alone:
+        assert client.get(url).context["overlap_total"] == 0
+
+    _fill(make_project(departements=("34",)), codes[5:15], by=coordinator)
+
+    with django_assert_num_queries(len(alone.captured_queries)):
+        response = client.get(url)
+    assert response.context["overlap_total"] == 5
+    assert "un autre projet de CPTS (non transmis)" in response.content.decode()
