@@ -3,6 +3,9 @@
 from dataclasses import dataclass
 from itertools import groupby
 
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+
 from accounts.models import User
 from cpts_portal.lib.versioning import Change, HistoryEntry, history_entries
 from diagnostics.models import Need
@@ -64,28 +67,45 @@ def _row_name(record, names) -> str:
     return record.name
 
 
-def fiche_history(fiche: Fiche) -> list[FicheHistoryEntry]:
-    """Every change of the fiche and of its rows (deleted ones included), newest first."""
-    fiche_records = list(fiche.history.select_related("history_user"))
+def fiche_history(fiche: Fiche, *, newest: int | None = None) -> list[FicheHistoryEntry]:
+    """Every change of the fiche and of its rows (deleted ones included), newest first.
+
+    With `newest`, the first `newest` entries are exact and the work is bounded by it, not by
+    the number of edits: each object's history is read down to its `newest + 1`-th record
+    (the record before an entry is what it is compared with), so that more than `newest`
+    entries come back when there are older ones."""
+    window = None if newest is None else newest + 1
+    fiche_records = list(fiche.history.all()[:window])
     row_records = []
     for model, label in ROW_MODELS:
-        records = list(
-            model.history.filter(fiche_id=fiche.pk)
-            .select_related("history_user")
-            .order_by("number", "-history_date", "-history_id")
-        )
+        records = model.history.filter(fiche_id=fiche.pk)
+        if window is not None:
+            # Each row's newest records: a rank per row, in the database.
+            records = records.annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("number")],
+                    order_by=[F("history_date").desc(), F("history_id").desc()],
+                )
+            ).filter(rank__lte=window)
+        records = list(records.order_by("number", "-history_date", "-history_id"))
         row_records.append((model, label, records))
 
-    user_ids = set()
-    for record in fiche_records:
-        user_ids.add(record.pilot_id)
+    # The people named (pilots, members) and the authors, in one query: joined to each
+    # history, the users' table would be read whole once it is large.
+    every_record = fiche_records + [r for _, _, records in row_records for r in records]
+    user_ids = {record.history_user_id for record in every_record}
+    user_ids.update(record.pilot_id for record in fiche_records)
     for model, _, records in row_records:
         if model is WorkingGroupMember:
             user_ids.update(r.user_id for r in records)
     user_ids.discard(None)
+    users = User.objects.in_bulk(user_ids)
+    for record in every_record:
+        record.history_user = users.get(record.history_user_id)
     names = {(Mission, m.pk): str(m) for m in Mission.objects.all()}
     names |= {(Need, n.pk): n.code for n in Need.objects.filter(project_id=fiche.project_id)}
-    names |= {(User, u.pk): str(u) for u in User.objects.filter(pk__in=user_ids)}
+    names |= {(User, pk): str(user) for pk, user in users.items()}
 
     entries = _fiche_entries(fiche_records, names)
     for _model, label, records in row_records:

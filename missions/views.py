@@ -45,6 +45,7 @@ from .history import fiche_history
 from .models import Fiche, Indicator, Mission, SubAction, WorkingGroupMember
 
 DETAIL = "missions/fiche_detail.html"
+HISTORY_PAGE = 25  # entries of a fiche's history per page
 # The rows' edit forms of unchanged rows, written once per process (about 3 KiB each).
 ROW_FORMS = Fragments(size=4000)
 
@@ -444,14 +445,27 @@ def fiche_delete(request, slug, number):
 
 @require_GET
 def fiche_history_view(request, slug, number):
+    """The fiche's history, HISTORY_PAGE entries a page, newest first (?page=2: older)."""
     fiche = get_fiche_for_user(request.user, slug, number)
+    try:
+        page = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        page = 1
+    entries = fiche_history(fiche, newest=page * HISTORY_PAGE)
+    shown = entries[(page - 1) * HISTORY_PAGE : page * HISTORY_PAGE]
+    if page > 1 and not shown:
+        raise Http404("Cette page de l'historique n'existe pas.")
     return render(
         request,
         "missions/fiche_history.html",
         {
             "project": fiche.project,
             "fiche": fiche,
-            "entries": fiche_history(fiche),
+            "entries": shown,
+            "page": page,
+            "page_size": HISTORY_PAGE,
+            "newer_page": page - 1 if page > 1 else None,
+            "older_page": page + 1 if len(entries) > page * HISTORY_PAGE else None,
             "active": "missions",
         },
     )
