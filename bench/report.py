@@ -103,7 +103,8 @@ def build(results: list[dict], details: dict, pdf: dict | None) -> str:
         f"database connection (CONN_MAX_AGE {env.get('conn_max_age')}), static files "
         f"`{env.get('staticfiles', '?').rsplit('.', 1)[-1]}`.",
         f"- Per page and size: {env.get('warmup')} untimed requests, then "
-        f"{env.get('requests')} timed ones, in rounds (each round requests every page once); "
+        f"{env.get('requests')} timed ones, in rounds (each round requests every page once, "
+        "in an order shuffled at each round: no page always follows the heaviest one); "
         "p50 and p95 by nearest rank; the queries of one more request "
         "(CaptureQueriesContext). With a load average above the number of cores (other work "
         "on the machine), absolute times say little: read the ×floor ratios (the floor is "

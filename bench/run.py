@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import platform
+import random
 import re
 import statistics
 import sys
@@ -207,8 +208,10 @@ def _get(client, url: str) -> float:
 
 def measure(targets: dict, *, requests: int, warmup: int) -> dict:
     """Time every page of `targets` ({page: (client, url)}) in rounds, each round requesting
-    every page once, so that a passing load on the machine hits all pages alike; then the
-    queries of one more request of each."""
+    every page once, so that a passing load on the machine hits all pages alike, in an order
+    shuffled at each round (seeded: the same at each run), so that no page always follows
+    the heaviest one and pays for its garbage collection; then the queries of one more
+    request of each."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -224,8 +227,12 @@ def measure(targets: dict, *, requests: int, warmup: int) -> dict:
             spent[0] += (time.perf_counter() - started) * 1000
 
     with connection.execute_wrapper(sql_timer):
+        order = list(targets)
+        shuffler = random.Random(19)  # noqa: S311 - an order of requests, not a secret
         for round_number in range(warmup + requests):
-            for page, (client, url) in targets.items():
+            shuffler.shuffle(order)
+            for page in order:
+                client, url = targets[page]
                 spent[0] = 0.0
                 elapsed = _get(client, url)
                 if round_number >= warmup:
