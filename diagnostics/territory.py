@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet, Window
 
 from geo.models import Commune
 from geo.population import size_tier, total_population
@@ -118,13 +118,16 @@ def project_overlaps(
     others = TerritoryCommune.objects.filter(commune_id__in=mine).exclude(
         territory__project=project
     )
-    rows = others.select_related("commune", "territory__project__organisation")
+    # The total comes with the rows (a window over the whole result), not from a COUNT.
+    rows = others.select_related("commune", "territory__project__organisation").annotate(
+        overlap_total=Window(Count("pk"))
+    )
     if visible is not None:
         rows = rows.annotate(
             project_visible=Exists(visible.filter(pk=OuterRef("territory__project_id")))
         )
     rows = list(rows.order_by("commune__name", "territory__project__name")[:limit])
-    return rows, others.count()
+    return rows, (rows[0].overlap_total if rows else 0)
 
 
 def shared_communes(projects: QuerySet) -> QuerySet[Commune]:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import Membership
 from cpts_portal.lib.numbers import format_number
+from cpts_portal.lib.pagination import page_of
 from cpts_portal.lib.versioning import EditConflict, conflict_panel, history_entries
 from geo.models import Commune, Epci
 
@@ -77,7 +78,7 @@ def _territory_context(request, project, **extra) -> dict:
         .select_related("departement", "epci")
         .order_by("departement_id", "name", "code")
     )
-    page = Paginator(communes, COMMUNES_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(communes, request.GET.get("page"), COMMUNES_PER_PAGE)
     # A project not yet sent to the ARS is named only to those who may open it.
     overlaps, overlap_total = project_overlaps(
         project, visible=access.projects_for_user(request.user)

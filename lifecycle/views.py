@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.db.models import (
     BooleanField,
     Case,
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.models import Membership
+from cpts_portal.lib.pagination import page_of
 from geo.models import Departement
 from projects import access
 from projects.deadlines import deposit_clock
@@ -167,7 +167,7 @@ def _filtered_page(request, queryset, departements):
         Prefetch("departements", queryset=Departement.objects.order_by("code"))
     )
     project_filter = ProjectFilter(request.GET, queryset=queryset, departements=departements)
-    page = Paginator(project_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(project_filter.qs, request.GET.get("page"), PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return project_filter, page, query.urlencode()
