@@ -98,7 +98,8 @@ def build(results: list[dict], details: dict, pdf: dict | None) -> str:
         "## How it was measured",
         "",
         f"- Database: {env.get('database', '?')}, its own (`cpts_bench`); "
-        f"data made by `manage.py seed_scale` (demo/scale/).",
+        f"data made by `manage.py seed_scale` (demo/scale/), then `VACUUM ANALYZE` (as "
+        "autovacuum leaves a live database: statistics read, no dead index entries).",
         f"- Requests: {env.get('client', '?')}, DEBUG {env.get('debug')}, persistent "
         f"database connection (CONN_MAX_AGE {env.get('conn_max_age')}), static files "
         f"`{env.get('staticfiles', '?').rsplit('.', 1)[-1]}`.",

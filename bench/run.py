@@ -129,6 +129,21 @@ def prepare_history(project, user) -> None:
             fiche = fiche_update(fiche=fiche, by=user, version=fiche.version, fields=fields)
 
 
+def vacuum_analyze() -> float | None:
+    """VACUUM ANALYZE after the bulk load (and the reset's deletions), as autovacuum does on a
+    live database: without it the planner reads no statistics and wades through dead index
+    entries, and planning took more time than running the queries (deadlines page: 3.0 ms
+    of planning before, 1.0 ms after). Seconds taken; None off PostgreSQL."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    return round(time.perf_counter() - started, 1)
+
+
 DEPOSITS = 5  # deposits timed per size, each on its own project
 
 
@@ -286,7 +301,9 @@ def run(
         project = Project.objects.get(slug=scale.project_slug(MEASURED, prefix))
         accounts = scale.review_accounts(project, prefix=prefix)
         prepare_history(project, accounts["coordinator"])
+        vacuumed = vacuum_analyze()
         details["sizes"][str(size)] = {
+            "vacuum_analyze_seconds": vacuumed,
             "seed_seconds": round(seconds, 1),
             "created": summary["created"],
             "projects": summary["total"],
