@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import Membership
 from cpts_portal.lib.pagination import page_of
+from cpts_portal.lib.urls import url_maker
 from geo.models import Departement
 from projects import access
 from projects.deadlines import deposit_clock
@@ -224,7 +225,11 @@ def review_queue(request):
         ).values("departement_id")
     )
     project_filter, page, query = _filtered_page(request, projects, departements)
-    attach_clocks(list(page), timezone.localdate())  # the page keeps these rows
+    rows = list(page)  # the page keeps these rows
+    attach_clocks(rows, timezone.localdate())
+    detail_url = url_maker("lifecycle:project-detail")
+    for project in rows:
+        project.detail_url = detail_url(project.slug)
     return render(
         request,
         "lifecycle/review_queue.html",

@@ -287,6 +287,11 @@ def readable_value(value, *, choices=None, money: bool = False):
 
 def text_diff(old: str, new: str) -> SafeString:
     """Word-level diff as escaped HTML with <del> and <ins>."""
+    if old == new:
+        return mark_safe(escape(old))  # noqa: S308 - escaped
+    if not old or not new:  # a creation or an erasure: no words to match
+        tag, text = ("ins", new) if new else ("del", old)
+        return mark_safe(f"<{tag}>{escape(text)}</{tag}>")  # noqa: S308 - escaped
     old_words, new_words = old.split(" "), new.split(" ")
     parts = []
     matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)

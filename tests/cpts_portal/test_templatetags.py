@@ -61,3 +61,16 @@ def test_rich_text_lets_a_list_follow_its_introduction_directly():
         "<p>Les besoins :</p><ul><li>accès aux soins</li><li>prévention</li></ul>"
         "<p>Ensuite :</p><ol><li>écrire</li><li>tester</li></ol>"
     )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("", "Un <texte> nouveau", "<ins>Un &lt;texte&gt; nouveau</ins>"),
+        ("Un <texte> retiré", "", "<del>Un &lt;texte&gt; retiré</del>"),
+        ("Pareil & même", "Pareil & même", "Pareil &amp; même"),
+    ],
+)
+def test_text_diff_of_a_creation_an_erasure_or_no_change(old, new, expected):
+    """No words to match: the text itself, escaped, with no empty <del></del> or <ins></ins>."""
+    assert text_diff(old, new) == expected

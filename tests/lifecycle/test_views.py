@@ -62,6 +62,9 @@ def test_review_queue_lists_the_projects_of_the_reviewer_scope_only(demo, login)
 
     names = [p.name for p in response.context["page"]]
     assert names == ["CPTS du Bassin de Thau", "CPTS du Pic Saint-Loup"]  # none under review
+    for project in response.context["page"]:
+        link = reverse("lifecycle:project-detail", args=[project.slug])
+        assert f'<a href="{link}">{project.name}</a>' in response.content.decode()
 
 
 def test_review_queue_filters_by_departement_and_stage(demo, login):
