@@ -168,17 +168,27 @@ def test_missing_pieces_then_their_reception_then_the_opposition_each_produce_th
     assert _people(_mail_of("Lettre de décision")) == PIC_TEAM | {CPAM}
 
 
-def test_the_validation_letter_goes_to_the_cpts_with_the_routes_of_appeal(
-    demo, login, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
+def _validate_uzege(demo, login, capture, comment=""):
+    """The DD ARS decider validates the Uzège project (without every avis), its e-mails sent."""
+    with capture(execute=True):
         _transition(
             login(demo["users"]["laurent.bonnet"]),
             UZEGE,
             action="validate",
             confirm_missing_avis="on",
-            comment="Suivre la montée en charge des soins non programmés.",
+            comment=comment,
         )
+
+
+def test_the_validation_letter_goes_to_the_cpts_with_the_routes_of_appeal(
+    demo, login, django_capture_on_commit_callbacks
+):
+    _validate_uzege(
+        demo,
+        login,
+        django_capture_on_commit_callbacks,
+        comment="Suivre la montée en charge des soins non programmés.",
+    )
 
     letter = _act(UZEGE, "DECISION_LETTER")
     text = _text(login(demo["users"]["thomas.lefevre"]), UZEGE, letter)
@@ -243,13 +253,7 @@ def _per_person() -> Counter:
 def test_a_decision_e_mails_each_person_once_with_its_letter(
     demo, login, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        _transition(
-            login(demo["users"]["laurent.bonnet"]),
-            UZEGE,
-            action="validate",
-            confirm_missing_avis="on",
-        )
+    _validate_uzege(demo, login, django_capture_on_commit_callbacks)
 
     assert _per_person() == {"thomas.lefevre": 1, "henri.vidal": 1}
     assert "Lettre de décision" in mail.outbox[0].subject
