@@ -267,13 +267,7 @@ def test_a_letter_of_the_first_of_a_month_is_dated_1er(
     received = Deposit.objects.get(project__slug=UZEGE).received_date
     first_of_month = (received.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
     with time_machine.travel(dt.datetime.combine(first_of_month, dt.time(10)).astimezone()):
-        with django_capture_on_commit_callbacks(execute=True):
-            _transition(
-                login(demo["users"]["laurent.bonnet"]),
-                UZEGE,
-                action="validate",
-                confirm_missing_avis="on",
-            )
+        _validate_uzege(demo, login, django_capture_on_commit_callbacks)
 
     letter = _act(UZEGE, "DECISION_LETTER")
     text = _text(login(demo["users"]["thomas.lefevre"]), UZEGE, letter)
