@@ -380,3 +380,18 @@ def snapshot_diff(frozen: dict, live: dict) -> dict:
         "summary": changes_summary(counts),
         "changed": any(counts.values()),
     }
+
+
+def attach_clocks(projects, today) -> None:
+    """Each queue row's clock (projects.deadlines): the latest deposit its annotation names
+    (lifecycle.views.clock_annotations), with its decision, read for all the rows in one
+    query and only among these projects' deposits."""
+    ids = [p.clock_deposit_id for p in projects if p.clock_deposit_id]
+    deposits = (
+        Deposit.objects.filter(project__in=[p.pk for p in projects], pk__in=ids)
+        .select_related("decision")
+        .in_bulk()
+    )
+    for project in projects:
+        deposit = deposits.get(project.clock_deposit_id)
+        project.clock = deposit_clock(deposit, today=today) if deposit else None

@@ -18,7 +18,6 @@ from cpts_portal.lib.pagination import page_of
 from cpts_portal.lib.urls import url_maker
 from geo.models import Departement
 from projects import access
-from projects.deadlines import deposit_clock
 from projects.models import (
     Contract,
     Deposit,
@@ -176,7 +175,7 @@ def _filtered_page(request, queryset, departements):
 
 def clock_annotations() -> dict:
     """What the queue needs of a project's latest deposit, as annotations of a project
-    queryset: its id (the page reads the deposits of its rows at once: attach_clocks) and
+    queryset: its id (the page reads the deposits of its rows at once: review.attach_clocks) and
     the start of its clock (the queue's order)."""
     latest = Deposit.objects.filter(project=OuterRef("pk")).order_by("-number")
     return {
@@ -194,19 +193,9 @@ def queue_projects(user):
     )
 
 
-def attach_clocks(projects, today) -> None:
-    """Each annotated row's clock (projects.deadlines), its deposit and decision read for all
-    the rows in one query."""
-    ids = [p.clock_deposit_id for p in projects if p.clock_deposit_id]
-    deposits = Deposit.objects.select_related("decision").in_bulk(ids)
-    for project in projects:
-        deposit = deposits.get(project.clock_deposit_id)
-        project.clock = deposit_clock(deposit, today=today) if deposit else None
-
-
 def queue_clock(project, today):
-    """The clock state of one annotated queue row (the page uses attach_clocks)."""
-    attach_clocks([project], today)
+    """The clock state of one annotated queue row (the page uses review.attach_clocks)."""
+    review.attach_clocks([project], today)
     return project.clock
 
 
@@ -226,7 +215,7 @@ def review_queue(request):
     )
     project_filter, page, query = _filtered_page(request, projects, departements)
     rows = list(page)  # the page keeps these rows
-    attach_clocks(rows, timezone.localdate())
+    review.attach_clocks(rows, timezone.localdate())
     detail_url = url_maker("lifecycle:project-detail")
     for project in rows:
         project.detail_url = detail_url(project.slug)

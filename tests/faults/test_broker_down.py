@@ -54,7 +54,8 @@ def test_an_ars_decision_with_the_broker_down_succeeds_and_its_email_follows(
     # Recorded, and its notification kept.
     assert Project.objects.get(slug="uzege-pont-du-gard").state == "VALIDATED"
     assert Decision.objects.filter(deposit__project__slug="uzege-pont-du-gard").exists()
-    message = OutboxMessage.objects.get(task="lifecycle.notify_event")
+    # The CPTS hears of the decision by its letter (one e-mail per act: issue 15).
+    message = OutboxMessage.objects.get(task="lifecycle.notify_act")
     assert message.sent_at is None and message.attempts == 1
     assert "127.0.0.1" in message.last_error
     assert mail.outbox == []
@@ -67,9 +68,10 @@ def test_an_ars_decision_with_the_broker_down_succeeds_and_its_email_follows(
     assert again.status_code == 200
 
     broker.up()
-    message.next_attempt_at = message.created_at  # due now, not after its back-off
-    message.save()
-    assert "1 envoyé(s)" in _dispatch()
+    waiting = OutboxMessage.objects.filter(sent_at=None)
+    assert waiting.count() == 3  # the event's notice, the letter's PDF, the letter's e-mail
+    waiting.update(next_attempt_at=message.created_at)  # due now, not after their back-off
+    assert "3 envoyé(s)" in _dispatch()
 
     message.refresh_from_db()
     assert message.sent_at is not None and message.delivered_at is not None
@@ -79,6 +81,7 @@ def test_an_ars_decision_with_the_broker_down_succeeds_and_its_email_follows(
         "henri.vidal@demo.cpts-portal.fr",
     }
     assert Project.objects.get(slug="uzege-pont-du-gard").name in mail.outbox[0].subject
+    assert "Lettre de décision" in mail.outbox[0].subject
 
 
 @pytest.mark.django_db
