@@ -295,6 +295,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # stale limit (a killed worker's PDF is rendered again before it is shown as failed).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=420),
+    # A worker sweeps the tasks a dead worker left unacknowledged every 10 s (kombu 5.7 sweeps
+    # only every 10th time by default: up to 100 s more before a killed render resumes).
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": 1,
     # A dead broker fails a send within about a second: the outbox retries it, the user does
     # not wait (web requests never wait for Redis).
     "socket_connect_timeout": 1,
