@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Window
+from django.db.models import Count, Exists, OuterRef, QuerySet, Sum, Window
 
 from geo.models import Commune
 from geo.population import size_tier, total_population
@@ -32,8 +32,12 @@ def _loaded(project) -> list[Commune]:
 
 
 def territory_population(project) -> int:
-    """The population of the territory from the referential, counting nobody twice."""
-    return total_population(territory_communes(project).only(*_COMMUNE_FIELDS))
+    """The population of the territory from the referential, counting nobody twice: summed
+    by the database, as geo.population.total_population sums (an arrondissement whose city
+    is in the territory too is not added again)."""
+    communes = territory_communes(project)
+    counted = communes.exclude(parent_id__in=communes.values("code"))
+    return counted.aggregate(total=Sum("population"))["total"] or 0
 
 
 def territory_tier(project) -> int:

@@ -230,3 +230,28 @@ def test_demo_territories_match_the_referential(demo):
             "code", flat=True
         )
     )
+
+
+@pytest.mark.parametrize(
+    "codes",
+    [["13055", "13201", "13001"], ["13201", "13001"], ["13055"], []],
+)
+def test_the_territory_population_counts_a_city_and_its_arrondissement_once(
+    project, coordinator, codes
+):
+    """Summed by the database as total_population sums: Marseille's 1st arrondissement is in
+    Marseille's population, so it is not added again when the city is there too (the
+    services refuse both levels; rows of older data may still hold them)."""
+    from diagnostics.models import TerritoryCommune
+
+    territory = services.territory_get_or_create(project=project, by=coordinator)
+    TerritoryCommune.objects.bulk_create(
+        TerritoryCommune(territory=territory, commune_id=code) for code in codes
+    )
+
+    communes = list(Commune.objects.filter(code__in=codes))
+    assert territory_population(project) == total_population(communes)
+    if "13055" in codes:
+        assert territory_population(project) == sum(
+            c.population for c in communes if c.code != "13201"
+        )
