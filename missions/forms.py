@@ -64,12 +64,13 @@ class PilotForm(FicheSectionForm):
 class ProblemsForm(FicheSectionForm):
     section = "constats"
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, needs=None, **kwargs):
+        """`needs`: the project's active needs, already read (the page reads them once)."""
         super().__init__(*args, **kwargs)
-
-        self.fields["needs"].queryset = Need.objects.active().filter(
-            project_id=self.instance.project_id
-        )
+        field = self.fields["needs"]
+        field.queryset = Need.objects.active().filter(project_id=self.instance.project_id)
+        if needs is not None:  # the same choices, from the list: no query to write them
+            field.choices = [(need.pk, str(need)) for need in needs]
 
     class Meta:
         model = Fiche

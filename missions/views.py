@@ -14,6 +14,7 @@ from functools import cached_property
 import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,6 +28,7 @@ from cpts_portal.lib.fragments import Fragments, record_key
 from cpts_portal.lib.numbers import format_number
 from cpts_portal.lib.urls import url_maker
 from cpts_portal.lib.versioning import EditConflict, conflict_context, conflict_panel
+from diagnostics.models import Need
 from projects.access import get_project_for_user
 
 from . import services
@@ -46,8 +48,8 @@ from .models import Fiche, Indicator, Mission, SubAction, WorkingGroupMember
 
 DETAIL = "missions/fiche_detail.html"
 HISTORY_PAGE = 25  # entries of a fiche's history per page
-# The rows' edit forms of unchanged rows, written once per process (about 3 KiB each).
-ROW_FORMS = Fragments(size=4000)
+# The edit forms of unchanged rows and sections, written once per process (about 3 KiB each).
+FICHE_FORMS = Fragments(size=6000)
 
 
 @dataclass(frozen=True)
@@ -153,19 +155,50 @@ class FichePage:
         return reverse(f"missions:{name}", args=[self.project.slug, self.fiche.number, *args])
 
     # Sections of the fiche itself
+    @cached_property
+    def needs(self) -> list:
+        """The project's active needs (the choices of the "constats" section); the fiche's
+        own needs read with them."""
+        prefetch_related_objects([self.fiche], "needs")
+        return list(Need.objects.active().filter(project_id=self.project.pk))
+
     def section_form(self, key, *, data=None):
+        extra = {"needs": self.needs} if key == "constats" else {}
         return SECTION_FORMS[key](
-            data, instance=self.fiche, members=self.members, missions=self.missions
+            data, instance=self.fiche, members=self.members, missions=self.missions, **extra
         )
 
+    def section_form_html(self, key, form=None):
+        """The section's form as HTML, and the form when it was built here: written once per
+        process for an unchanged fiche and unchanged choices, as the rows' forms are."""
+        if form is not None:
+            return fast_form(form), form
+        built = []
+
+        def render():
+            built.append(self.section_form(key))
+            return fast_form(built[0])
+
+        choices = (
+            self._choices_key,
+            tuple((m.pk, str(m)) for m in self.missions),
+            tuple((n.pk, n.version) for n in self.needs) if key == "constats" else (),
+        )
+        html = FICHE_FORMS.get_or_render(
+            (record_key(self.fiche), key, get_language(), choices), render
+        )
+        return html, (built[0] if built else None)
+
     def section(self, key, *, form=None, conflict=None, saved=False) -> dict:
-        if self.can_edit and form is None:
-            form = self.section_form(key)
+        form_html = None
+        if self.can_edit:
+            form_html, form = self.section_form_html(key, form)
         return {
             "type": "section",
             "key": key,
             "title": SECTION_TITLES[key],
             "form": form if self.can_edit else None,
+            "form_html": form_html,
             "values": [] if self.can_edit else self.section_values(key),
             "url": self.url("fiche-section", key),
             "conflict": conflict,
@@ -222,7 +255,7 @@ class FichePage:
             return fast_form(built[0])
 
         key = (record_key(row), kind.key, row.number, get_language(), self._choices_key)
-        html = ROW_FORMS.get_or_render(key, render)
+        html = FICHE_FORMS.get_or_render(key, render)
         return html, (built[0] if built else None)
 
     def row(self, kind: RowKind, row, *, form=None, conflict=None, saved=False) -> dict:

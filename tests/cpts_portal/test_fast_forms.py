@@ -12,7 +12,7 @@ from django.test.html import parse_html
 from django.urls import reverse
 
 from cpts_portal.lib.fast_forms import fast_form
-from missions.views import ROW_FORMS
+from missions.views import FICHE_FORMS
 
 CRISPY = engines["django"].from_string("{% load crispy_forms_tags %}{{ form|crispy }}")
 FAST = engines["django"].from_string("{% load fast_forms %}{{ form|fast_form }}")
@@ -83,7 +83,7 @@ def test_every_widget_is_written_as_crispy_writes_it(data):
 @pytest.mark.django_db
 @pytest.mark.parametrize("user", ["claire.martin", "sophie.garnier"])
 def test_the_forms_of_a_fiche_page_are_written_as_crispy_writes_them(demo, login, user):
-    ROW_FORMS.clear()  # every row's form built by this request, not taken from another's
+    FICHE_FORMS.clear()  # every form built by this request, not taken from another's
     response = login(demo["users"][user]).get(
         reverse("missions:fiche-detail", args=["pic-saint-loup", 1])
     )
@@ -94,6 +94,8 @@ def test_the_forms_of_a_fiche_page_are_written_as_crispy_writes_them(demo, login
         ]:
             if form is not None:
                 _same(form)
+        if block.get("form") is not None:
+            assert block["form_html"] == fast_form(block["form"])
         for item in block.get("rows") or []:
             if item.get("form") is not None:
                 assert item["form_html"] == fast_form(item["form"])

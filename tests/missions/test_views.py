@@ -377,3 +377,32 @@ def test_a_person_joining_the_cpts_is_offered_in_the_working_group_rows(demo, lo
 
     rows = page.split('id="rows-membres"', 1)[1].split('id="nouveau-membres"', 1)[0]
     assert f'<option value="{newcomer.pk}"' in rows
+
+
+def test_a_need_added_to_the_diagnostic_is_offered_in_the_fiche_at_once(demo, login):
+    """The sections' forms of an unchanged fiche are written once per process too: a new need
+    of the diagnostic (the "constats" choices) or a new title (another save) shows at once."""
+    from diagnostics.models import Need
+
+    project = demo["projects"]["pic-saint-loup"]
+    client = login(demo["users"]["claire.martin"])
+    client.get(_url("fiche-detail", 1))
+    Need.objects.create(project=project, number=99, label="Besoin ajouté au diagnostic")
+
+    page = client.get(_url("fiche-detail", 1)).content.decode()
+
+    constats = page.split('id="section-constats"', 1)[1].split("</form>", 1)[0]
+    assert "Besoin ajouté au diagnostic" in constats
+    fiche = Fiche.objects.get(project=project, number=1)
+    from missions.services import fiche_update
+
+    fiche_update(
+        fiche=fiche, by=demo["users"]["julien.roux"], version=fiche.version,
+        fields={"title": "Titre changé par Julien"},
+    )  # fmt: skip
+    page = client.get(_url("fiche-detail", 1)).content.decode()
+    constats = page.split('id="section-constats"', 1)[1].split("</form>", 1)[0]
+    title = page.split('id="section-intitule"', 1)[1].split("</form>", 1)[0]
+    assert 'value="Titre changé par Julien"' in title
+    fiche.refresh_from_db()
+    assert f'name="version" value="{fiche.version}"' in constats
