@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 
 from accounts.models import Membership, User
 from cpts_portal.lib.numbering import next_number
@@ -12,9 +13,17 @@ from cpts_portal.lib.versioning import (
     delete_versioned,
     save_versioned,
 )
+from diagnostics.models import Need
 from projects.models import Project
 
 from .models import Fiche, FicheRow, Mission
+
+
+def need_choices(fiche: Fiche) -> list[Need]:
+    """The needs a fiche may answer (the project's active ones), the fiche's own read with
+    them (its "constats" section shows both)."""
+    prefetch_related_objects([fiche], "needs")
+    return list(Need.objects.active().filter(project_id=fiche.project_id))
 
 
 def cpts_members(project: Project):

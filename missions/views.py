@@ -14,7 +14,6 @@ from functools import cached_property
 import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,7 +27,6 @@ from cpts_portal.lib.fragments import Fragments, record_key
 from cpts_portal.lib.numbers import format_number
 from cpts_portal.lib.urls import url_maker
 from cpts_portal.lib.versioning import EditConflict, conflict_context, conflict_panel
-from diagnostics.models import Need
 from projects.access import get_project_for_user
 
 from . import services
@@ -159,8 +157,7 @@ class FichePage:
     def needs(self) -> list:
         """The project's active needs (the choices of the "constats" section); the fiche's
         own needs read with them."""
-        prefetch_related_objects([self.fiche], "needs")
-        return list(Need.objects.active().filter(project_id=self.project.pk))
+        return services.need_choices(self.fiche)
 
     def section_form(self, key, *, data=None):
         extra = {"needs": self.needs} if key == "constats" else {}
