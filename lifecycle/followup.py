@@ -34,12 +34,7 @@ from funding.socle import applicable_bareme
 from geo.population import size_tier
 from missions import deadlines as missions_deadlines
 from missions.models import Indicator, IndicatorResult
-from missions.results import (
-    attainment,
-    mission_attainment,
-    result_indicators,
-    weighted_attainment,
-)
+from missions.results import attainment, mission_attainment, result_indicators
 from projects.access import ProjectAccess
 from projects.models import AnnualDialogue, Contract, ContractPayment, Project, ProjectEvent
 
@@ -311,44 +306,32 @@ _YEAR_TARGETS = [f"target_year_{year}" for year in range(1, IndicatorResult.YEAR
 
 def yearly_measured_rates(project: Project) -> dict[int, dict]:
     """Contract year -> the rates `measured_rates` gives for that year (funding code ->
-    measured attainment 0..1 or None), for the five years in one query: the indicators
-    retained for the variable funding, each joined to its results."""
-
+    measured attainment 0..1 or None), for the five years in one query (the indicators
+    retained for the variable funding, each joined to its results); missions.results
+    computes them."""
     rows = (
         Indicator.objects.filter(fiche__project=project, drives_funding=True)
         .order_by("fiche__mission__order", "fiche__number", "position")
         .values_list(
-            "pk",
-            "fiche__mission__funding_code",
-            "baseline",
-            "target",
-            "weight",
-            *_YEAR_TARGETS,
-            "results__year",
-            "results__value",
+            "pk", "fiche__mission__funding_code", "baseline", "target", "weight",
+            *_YEAR_TARGETS, "results__year", "results__value",
         )
-    )
-    retained = {}  # pk -> (indicator, funding code, {year: value}), in the missions' order
+    )  # fmt: skip
+    indicators, codes, values = {}, {}, defaultdict(dict)
     for pk, code, baseline, target, weight, *targets, year, value in rows:
-        if pk not in retained:
-            indicator = Indicator(
-                pk=pk,
-                baseline=baseline,
-                target=target,
-                weight=weight,
+        if pk not in indicators:
+            indicators[pk] = Indicator(
+                pk=pk, baseline=baseline, target=target, weight=weight, drives_funding=True,
                 **dict(zip(_YEAR_TARGETS, targets, strict=True)),
-            )
-            retained[pk] = (indicator, code, {})
+            )  # fmt: skip
+            codes[pk] = code
         if year is not None:
-            retained[pk][2][year] = value
+            values[pk][year] = value
     rates = {}
     for year in YEARS:
-        # As missions.results.mission_attainment: the weighted mean of the retained ones.
-        pairs = defaultdict(list)
-        for indicator, code, values in retained.values():
-            rate = attainment(indicator, values.get(year), year)
-            pairs[code].append((indicator.weight, rate))
-        rates[year] = {code: weighted_attainment(found) for code, found in pairs.items()}
+        for pk, indicator in indicators.items():
+            indicator.rate = attainment(indicator, values[pk].get(year), year)
+        rates[year] = mission_attainment(list(indicators.values()), key=lambda i: codes[i.pk])
     return rates
 
 

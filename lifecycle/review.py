@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.text import capfirst
 
 from cpts_portal.lib import outbox
-from cpts_portal.lib.versioning import readable_value, save_versioned, value_choices
+from cpts_portal.lib.versioning import is_money, readable_value, save_versioned, value_choices
 from projects.deadlines import deposit_clock
 from projects.models import Avis, Deposit, Document, Project, ProjectEvent, ReviewComment
 
@@ -209,11 +209,6 @@ def _shown(field) -> bool:
     return field.name not in IGNORED_FIELDS and getattr(field, "related_model", None) is not Project
 
 
-def _is_money(field) -> bool:
-    verbose = str(field.verbose_name)
-    return "€" in verbose or "montant" in verbose or field.name in ("amount", "budget")
-
-
 def _name_of(obj) -> str:
     """A related record as users name it: a person by his full name, a record by its title."""
     if hasattr(obj, "get_full_name"):
@@ -290,7 +285,7 @@ def _show(field, value, names: dict) -> str:
     if field.is_relation:
         return names.get((field.related_model, str(value)), f"n°{value}")
     choices = value_choices(field)
-    return _text(readable_value(_typed(field, value), choices=choices, money=_is_money(field)))
+    return _text(readable_value(_typed(field, value), choices=choices, money=is_money(field)))
 
 
 def _changes(model, before: dict, after: dict, names: dict) -> list[dict]:

@@ -165,26 +165,29 @@ class FichePage:
             data, instance=self.fiche, members=self.members, missions=self.missions, **extra
         )
 
-    def section_form_html(self, key, form=None):
-        """The section's form as HTML, and the form when it was built here: written once per
-        process for an unchanged fiche and unchanged choices, as the rows' forms are."""
+    def _form_html(self, key: tuple, build, form=None):
+        """A form as HTML, and the form when it was built here. The form of an unchanged
+        record with unchanged choices (`key`) is written once per process
+        (cpts_portal.lib.fragments); a form the user submitted is always written afresh."""
         if form is not None:
             return fast_form(form), form
         built = []
 
         def render():
-            built.append(self.section_form(key))
+            built.append(build())
             return fast_form(built[0])
 
-        choices = (
-            self._choices_key,
+        html = FICHE_FORMS.get_or_render((*key, get_language(), self._choices_key), render)
+        return html, (built[0] if built else None)
+
+    def section_form_html(self, key, form=None):
+        offered = (
             tuple((m.pk, str(m)) for m in self.missions),
             tuple((n.pk, n.version) for n in self.needs) if key == "constats" else (),
         )
-        html = FICHE_FORMS.get_or_render(
-            (record_key(self.fiche), key, get_language(), choices), render
+        return self._form_html(
+            (record_key(self.fiche), key, offered), lambda: self.section_form(key), form
         )
-        return html, (built[0] if built else None)
 
     def section(self, key, *, form=None, conflict=None, saved=False) -> dict:
         form_html = None
@@ -240,20 +243,11 @@ class FichePage:
         return tuple((m.pk, m.get_full_name(), m.email, m.profession) for m in self.members)
 
     def row_form_html(self, kind: RowKind, row, form=None):
-        """The row's edit form as HTML, and the form when it was built here. An unchanged
-        row's form is written once per process (cpts_portal.lib.fragments); a form the user
-        submitted is always written afresh."""
-        if form is not None:
-            return fast_form(form), form
-        built = []
-
-        def render():
-            built.append(kind.form(instance=row, members=self.members, key=row.number))
-            return fast_form(built[0])
-
-        key = (record_key(row), kind.key, row.number, get_language(), self._choices_key)
-        html = FICHE_FORMS.get_or_render(key, render)
-        return html, (built[0] if built else None)
+        return self._form_html(
+            (record_key(row), kind.key, row.number),
+            lambda: kind.form(instance=row, members=self.members, key=row.number),
+            form,
+        )
 
     def row(self, kind: RowKind, row, *, form=None, conflict=None, saved=False) -> dict:
         form_html = None

@@ -42,9 +42,6 @@ class Fragments:
         with self._lock:
             self._items.clear()
 
-    def __len__(self) -> int:
-        return len(self._items)
-
 
 def record_key(instance) -> tuple:
     """What identifies one saved state of a versioned record."""

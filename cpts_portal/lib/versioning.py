@@ -248,9 +248,14 @@ def _readable(changes: list[Change], model, names: dict) -> None:
             elif field.is_relation:
                 value = names.get((field.related_model, value), value)
             else:
-                money = "€" in str(field.verbose_name)
-                value = readable_value(value, choices=value_choices(field), money=money)
+                value = readable_value(value, choices=value_choices(field), money=is_money(field))
             setattr(change, side, value)
+
+
+def is_money(field) -> bool:
+    """An amount in euros: its label says so ("(€)", "montant"), or its name does."""
+    verbose = str(getattr(field, "verbose_name", ""))
+    return "€" in verbose or "montant" in verbose or field.name in ("amount", "budget")
 
 
 def value_choices(field) -> list | None:
@@ -327,7 +332,7 @@ def conflict_context(form: forms.BaseForm, current: Versioned) -> dict:
             choices = getattr(model_field, "flatchoices", None) or _flat(
                 getattr(field, "choices", None)
             )
-            money = "€" in label or "€" in str(getattr(model_field, "verbose_name", ""))
+            money = "€" in label or (model_field is not None and is_money(model_field))
             value = readable_value(value, choices=choices, money=money)
         values.append((label, _display(value)))
     return {"by": current.updated_by, "at": current.updated_at, "values": values}
