@@ -201,12 +201,10 @@ def _label(model, name: str) -> str:
     return str(field.verbose_name) if field is not None else name
 
 
-def _shown(field) -> bool:
-    """A field worth a line: not bookkeeping, not the link to the project itself (every
-    record of the snapshot has it)."""
-    if field is None:
-        return True
-    return field.name not in IGNORED_FIELDS and getattr(field, "related_model", None) is not Project
+def _shown(name: str, field) -> bool:
+    """A field worth a line: not bookkeeping (even a field removed since the deposit, `field`
+    None), not the link to the project itself (every record of the snapshot has it)."""
+    return name not in IGNORED_FIELDS and getattr(field, "related_model", None) is not Project
 
 
 def _name_of(obj) -> str:
@@ -234,7 +232,7 @@ def _related_names(frozen: dict, live: dict) -> dict:
                 names.setdefault((model, str(row["pk"])), _title(model, row))
                 for name, value in row["fields"].items():
                     field = _field(model, name)
-                    if field is None or not field.is_relation or not _shown(field):
+                    if field is None or not field.is_relation or not _shown(name, field):
                         continue
                     values = value if field.many_to_many else [value]
                     wanted.setdefault(field.related_model, set()).update(
@@ -262,14 +260,10 @@ def _typed(field, value):
     return value
 
 
-def _text(value) -> str:
-    if value is None or value == "" or value == []:
-        return "—"
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value) or "—"
-    return str(value)
+def _text(readable) -> str:
+    """What readable_value gives (cpts_portal.lib.versioning: "oui"/"non", a list joined by
+    commas, a French date...) as the page prints it: "—" for nothing."""
+    return str(readable) or "—"
 
 
 def _show(field, value, names: dict) -> str:
@@ -277,8 +271,8 @@ def _show(field, value, names: dict) -> str:
     label, a French date, an amount in euros, "oui"/"non" (cpts_portal.lib.versioning)."""
     if value is None or value == "" or value == []:
         return "—"
-    if field is None:
-        return _text(value)
+    if field is None:  # a field removed since the deposit: its value as stored
+        return _text(readable_value(value))
     if field.many_to_many:
         model = field.related_model
         return ", ".join(names.get((model, str(pk)), f"n°{pk}") for pk in value)
@@ -292,7 +286,7 @@ def _changes(model, before: dict, after: dict, names: dict) -> list[dict]:
     rows = []
     for name in sorted(set(before) | set(after)):
         field = _field(model, name)
-        if not _shown(field) or name in IGNORED_FIELDS or before.get(name) == after.get(name):
+        if not _shown(name, field) or before.get(name) == after.get(name):
             continue
         old, new = _show(field, before.get(name), names), _show(field, after.get(name), names)
         diff = ""
@@ -310,7 +304,7 @@ def _fields(model, fields: dict, names: dict) -> list[dict]:
     shown = []
     for name, value in fields.items():
         field = _field(model, name)
-        if name in IGNORED_FIELDS or not _shown(field) or value in (None, "", []):
+        if not _shown(name, field) or value in (None, "", []):
             continue
         shown.append({"label": _label(model, name), "value": _show(field, value, names)})
     return shown
@@ -375,18 +369,3 @@ def snapshot_diff(frozen: dict, live: dict) -> dict:
         "summary": changes_summary(counts),
         "changed": any(counts.values()),
     }
-
-
-def attach_clocks(projects, today) -> None:
-    """Each queue row's clock (projects.deadlines): the latest deposit its annotation names
-    (lifecycle.views.clock_annotations), with its decision, read for all the rows in one
-    query and only among these projects' deposits."""
-    ids = [p.clock_deposit_id for p in projects if p.clock_deposit_id]
-    deposits = (
-        Deposit.objects.filter(project__in=[p.pk for p in projects], pk__in=ids)
-        .select_related("decision")
-        .in_bulk()
-    )
-    for project in projects:
-        deposit = deposits.get(project.clock_deposit_id)
-        project.clock = deposit_clock(deposit, today=today) if deposit else None

@@ -1,13 +1,4 @@
-from django.db.models import (
-    BooleanField,
-    Case,
-    ExpressionWrapper,
-    F,
-    OuterRef,
-    Prefetch,
-    Subquery,
-    When,
-)
+from django.db.models import Case, F, Prefetch, When
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,18 +9,11 @@ from cpts_portal.lib.pagination import page_of
 from cpts_portal.lib.urls import url_maker
 from geo.models import Departement
 from projects import access
-from projects.models import (
-    Contract,
-    Deposit,
-    IntentionAnswer,
-    IntentionLetter,
-    Project,
-    State,
-)
+from projects.models import Contract, IntentionAnswer, IntentionLetter, Project, State
 
-from . import overview, review
+from . import overview, queue, review
 from . import transitions as lifecycle
-from .filters import ProjectFilter, late_q
+from .filters import ProjectFilter
 from .transition_views import lifecycle_clock
 
 PAGE_SIZE = 25
@@ -173,37 +157,11 @@ def _filtered_page(request, queryset, departements):
     return project_filter, page, query.urlencode()
 
 
-def clock_annotations() -> dict:
-    """What the queue needs of a project's latest deposit, as annotations of a project
-    queryset: its id (the page reads the deposits of its rows at once: review.attach_clocks) and
-    the start of its clock (the queue's order)."""
-    latest = Deposit.objects.filter(project=OuterRef("pk")).order_by("-number")
-    return {
-        "clock_deposit_id": Subquery(latest.values("pk")[:1]),
-        "clock_start": Subquery(latest.values("clock_start_date")[:1]),
-    }
-
-
-def queue_projects(user):
-    """The reviewer's projects with their clock's start (one query for the page, whatever
-    the number of projects)."""
-    return access.reviewable_projects(user).annotate(
-        **clock_annotations(),
-        is_late=ExpressionWrapper(late_q(), output_field=BooleanField()),
-    )
-
-
-def queue_clock(project, today):
-    """The clock state of one annotated queue row (the page uses review.attach_clocks)."""
-    review.attach_clocks([project], today)
-    return project.clock
-
-
 @require_GET
 def review_queue(request):
     access.require_role(request.user, review=True)
     # Projects under review first, by deadline (it grows with the clock's start date).
-    projects = queue_projects(request.user).order_by(
+    projects = queue.queue_projects(request.user).order_by(
         Case(When(state__in=[State.DEPOSITED, State.INCOMPLETE], then=0), default=1),
         F("clock_start").asc(nulls_last=True),
         "name",
@@ -215,7 +173,7 @@ def review_queue(request):
     )
     project_filter, page, query = _filtered_page(request, projects, departements)
     rows = list(page)  # the page keeps these rows
-    review.attach_clocks(rows, timezone.localdate())
+    queue.attach_clocks(rows, timezone.localdate())
     detail_url = url_maker("lifecycle:project-detail")
     for project in rows:
         project.detail_url = detail_url(project.slug)
