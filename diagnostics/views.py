@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from accounts.models import Membership
 from cpts_portal.lib.numbers import format_number
 from cpts_portal.lib.pagination import page_of
-from cpts_portal.lib.versioning import EditConflict, conflict_panel, history_entries
+from cpts_portal.lib.versioning import EditConflict, conflict_panel, history_entries, with_authors
 from geo.models import Commune, Epci
 
 from . import access, charts, csv_import, services
@@ -440,7 +440,7 @@ def section_history(request, slug, key):
     section = DiagnosticSection.objects.filter(project=project, key=key).first()
     entries = []
     if section:
-        entries = history_entries(section.history.select_related("history_user")[:100])
+        entries = history_entries(with_authors(section.history.all()[:100]))
     return render(
         request,
         "diagnostics/section_history.html",

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cpts_portal.lib.downloads import content_response, file_response
 from cpts_portal.lib.urls import url_maker
-from cpts_portal.lib.versioning import EditConflict, conflict_panel, history_entries
+from cpts_portal.lib.versioning import EditConflict, conflict_panel, history_entries, with_authors
 from geo.population import TIER_UPPER_BOUNDS
 
 from . import access, calculator, exports, services
@@ -406,7 +406,7 @@ def line_history(request, slug, number):
     project = access.get_project(request.user, slug)
     budget = _get_budget_or_404(project)
     line = access.get_line(budget, number)
-    entries = history_entries(line.history.select_related("history_user"))
+    entries = history_entries(with_authors(line.history.all()))
     return render(
         request,
         "funding/history.html",
@@ -424,12 +424,12 @@ def line_history(request, slug, number):
 def budget_history(request, slug):
     project = access.get_project(request.user, slug)
     budget = _get_budget_or_404(project)
-    entries = history_entries(budget.history.select_related("history_user"))
-    deleted = (
-        BudgetLine.history.filter(budget_id=budget.pk, history_type="-")
-        .select_related("history_user")
-        .order_by("-history_date")
+    records = list(budget.history.all())
+    deleted = list(
+        BudgetLine.history.filter(budget_id=budget.pk, history_type="-").order_by("-history_date")
     )
+    with_authors(records + deleted)  # the authors of both, in one query
+    entries = history_entries(records)
     return render(
         request,
         "funding/history.html",

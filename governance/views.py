@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cpts_portal.lib.downloads import content_response, file_response
-from cpts_portal.lib.versioning import EditConflict, conflict_panel, history_entries
+from cpts_portal.lib.versioning import EditConflict, conflict_panel, history_entries, with_authors
 
 from . import access, services
 from .checks import deposit_gaps
@@ -151,7 +151,7 @@ def _versioned_edit(request, project, *, form, title, back, save, success, field
 
 def _history_page(request, project, *, title, record, back):
     """The history of a versioned record (who changed what, when, word diff)."""
-    entries = history_entries(record.history.select_related("history_user"))
+    entries = history_entries(with_authors(record.history.all()))
     return render(
         request,
         "governance/history.html",

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cpts_portal.lib.downloads import file_response
 from cpts_portal.lib.uploads import check_upload
-from cpts_portal.lib.versioning import EditConflict, conflict_panel, save_versioned
+from cpts_portal.lib.versioning import EditConflict, conflict_panel, save_versioned, with_authors
 from projects import access
 from projects.deadlines import deposit_clock
 from projects.models import (
@@ -350,7 +350,7 @@ def avis_detail(request, slug, body):
             status, conflict = 409, conflict_panel(form, error)
             if not hasattr(form, "cleaned_data"):
                 conflict = None  # a reopening: the user typed nothing to compare
-    history = avis.history.select_related("history_user").order_by("-history_date")[:20]
+    history = with_authors(avis.history.order_by("-history_date")[:20])
     return render(
         request,
         "lifecycle/avis_detail.html",

@@ -17,6 +17,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -175,6 +176,23 @@ def _display(value) -> str:
     return str(value)
 
 
+def with_authors(records) -> list:
+    """The historical `records` (a queryset, sliced or not, or any iterable), in their order,
+    as a list, each with its `history_user` set: the authors are read with one query by id.
+
+    Rather than `select_related("history_user")`: joined to a history, the users' table (75 000
+    rows at national scale) is read whole by PostgreSQL (a hash join on a sequential scan,
+    ≈ 8 ms a page), while `in_bulk` of the few authors goes through the primary key. A record
+    without author (history_user_id None) keeps None: history pages show "Système"."""
+    records = list(records)
+    ids = {record.history_user_id for record in records} - {None}
+    users = get_user_model().objects.in_bulk(ids) if ids else {}
+    for record in records:
+        # Cached on the record, its history_user_id untouched (a missing author reads None).
+        type(record).history_user.field.set_cached_value(record, users.get(record.history_user_id))
+    return records
+
+
 def history_entries(
     records,
     *,
@@ -182,9 +200,9 @@ def history_entries(
     names: dict | None = None,
     creation_skips: tuple[str, ...] | None = None,
 ) -> list[HistoryEntry]:
-    """Turn historical records (newest first, history_user selected) into entries with the
-    fields each one changed, as users read them (labels of choices, French dates and numbers,
-    `names[(model, pk)]` for related records). `records` is one object's history.
+    """Turn historical records (newest first, authors read by `with_authors`) into entries
+    with the fields each one changed, as users read them (labels of choices, French dates and
+    numbers, `names[(model, pk)]` for related records). `records` is one object's history.
 
     With `creation_skips`, a creation lists the fields it filled, but those named."""
     records = list(records)
