@@ -3,8 +3,7 @@
 from dataclasses import dataclass
 from itertools import groupby
 
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
+from django.db import connection
 
 from accounts.models import User
 from cpts_portal.lib.versioning import Change, HistoryEntry, history_entries
@@ -19,6 +18,11 @@ ROW_MODELS = [
     (SubAction, "Sous-action"),
     (Indicator, "Indicateur"),
 ]
+# The historical models, read once: each `Model.history` builds a new manager class
+# (simple-history's descriptor), which cost more than some of the page's queries.
+FICHE_RECORDS = Fiche.history.model
+FICHE_NEEDS_RECORDS = FICHE_RECORDS.needs.model  # one row per (historical fiche, need)
+ROW_RECORDS = {model: model.history.model for model, _ in ROW_MODELS}
 
 
 @dataclass
@@ -40,11 +44,9 @@ def _fiche_entries(records, names) -> list[FicheHistoryEntry]:
     their historical rows: simple-history's diff_against would read them with two queries per
     record, and the page's queries would grow with the number of edits."""
     entries = _entries(records, "Fiche", names, exclude=(*EXCLUDE, "needs"))
-    through = Fiche.history.model.needs.model  # one row per (historical fiche, need)
     needs: dict[int, list[int]] = {record.history_id: [] for record in records}
-    for history_id, need_id in through.objects.filter(history_id__in=list(needs)).values_list(
-        "history_id", "need_id"
-    ):
+    rows = FICHE_NEEDS_RECORDS.objects.filter(history_id__in=list(needs))
+    for history_id, need_id in rows.values_list("history_id", "need_id"):
         needs[history_id].append(need_id)
     label = str(Fiche._meta.get_field("needs").verbose_name)
     for index, record in enumerate(records[:-1]):
@@ -67,6 +69,34 @@ def _row_name(record, names) -> str:
     return record.name
 
 
+# Each row's `window` newest records, in the database (a rank per row). Written as SQL: the
+# ORM's version of a filter on a window function (a subquery it builds and hashes at every
+# call) cost more to compile than the query takes to run (issue 19).
+RANKED_ROWS = """
+SELECT * FROM (
+    SELECT h.*, ROW_NUMBER() OVER (
+        PARTITION BY h.number ORDER BY h.history_date DESC, h.history_id DESC
+    ) AS history_rank
+    FROM {table} h WHERE h.fiche_id = %s
+) ranked
+WHERE history_rank <= %s
+ORDER BY number, history_date DESC, history_id DESC
+"""
+
+
+def _row_records(model, fiche_id: int, window: int | None) -> list:
+    """The history of a fiche's rows of `model`, by row, each newest first."""
+    history = ROW_RECORDS[model]
+    if window is None:
+        return list(
+            history.objects.filter(fiche_id=fiche_id).order_by(
+                "number", "-history_date", "-history_id"
+            )
+        )
+    sql = RANKED_ROWS.format(table=connection.ops.quote_name(history._meta.db_table))
+    return list(history.objects.raw(sql, [fiche_id, window]))
+
+
 def fiche_history(fiche: Fiche, *, newest: int | None = None) -> list[FicheHistoryEntry]:
     """Every change of the fiche and of its rows (deleted ones included), newest first.
 
@@ -75,21 +105,10 @@ def fiche_history(fiche: Fiche, *, newest: int | None = None) -> list[FicheHisto
     (the record before an entry is what it is compared with), so that more than `newest`
     entries come back when there are older ones."""
     window = None if newest is None else newest + 1
-    fiche_records = list(fiche.history.all()[:window])
-    row_records = []
-    for model, label in ROW_MODELS:
-        records = model.history.filter(fiche_id=fiche.pk)
-        if window is not None:
-            # Each row's newest records: a rank per row, in the database.
-            records = records.annotate(
-                rank=Window(
-                    RowNumber(),
-                    partition_by=[F("number")],
-                    order_by=[F("history_date").desc(), F("history_id").desc()],
-                )
-            ).filter(rank__lte=window)
-        records = list(records.order_by("number", "-history_date", "-history_id"))
-        row_records.append((model, label, records))
+    fiche_records = list(FICHE_RECORDS.objects.filter(id=fiche.pk)[:window])  # newest first
+    row_records = [
+        (model, label, _row_records(model, fiche.pk, window)) for model, label in ROW_MODELS
+    ]
 
     # The people named (pilots, members) and the authors, in one query: joined to each
     # history, the users' table would be read whole once it is large.
