@@ -57,6 +57,37 @@ def _attrs(attrs: dict) -> SafeString:
     )
 
 
+def _options(widget, values: list[str]) -> str:
+    """A single select's options as Django writes them (ChoiceWidget.optgroups: the first
+    option whose value is among `values` is selected), without its per-option dicts: a
+    département filter offers a hundred options."""
+    parts = []
+    selected = False
+    for value, label in widget.choices:
+        if value is None:
+            value = ""
+        group = label if isinstance(label, list | tuple) else None
+        rendered = []
+        for option_value, option_label in group if group is not None else [(value, label)]:
+            text = str(option_value)
+            mark = ""
+            if not selected and text in values:
+                selected, mark = True, " selected"
+            rendered.append(f'<option value="{_escape(text)}"{mark}>{_e(option_label)}</option>')
+        parts.append(
+            f'<optgroup label="{_e(value)}">{"".join(rendered)}</optgroup>'
+            if group is not None
+            else rendered[0]
+        )
+    return "".join(parts)
+
+
+def _single_select(widget, name: str, value, attrs: dict) -> SafeString:
+    attrs = widget.build_attrs(widget.attrs, attrs)
+    options = _options(widget, widget.format_value(value))
+    return SafeString(f'<select name="{_e(name)}"{_attrs(attrs)}>{options}</select>')
+
+
 def _widget_html(widget, context: dict) -> SafeString | None:
     """The widget from its context, or None when it is not one of the simple kinds."""
     w = context["widget"]
@@ -138,8 +169,10 @@ def _widget(bf, errors, numbers, described=True) -> SafeString:
     if widget.is_localized and isinstance(value, Decimal | float | int):
         # formats.localize_input, with the separators read once per form
         value = str(value) if isinstance(value, bool) else numbers.format(value)
-    context = widget.get_context(bf.html_name, value, attrs)
-    html = _widget_html(widget, context)
+    if type(widget) is forms.Select:
+        html = _single_select(widget, bf.html_name, value, attrs)
+    else:
+        html = _widget_html(widget, widget.get_context(bf.html_name, value, attrs))
     if html is None:
         html = bf.as_widget(attrs=attrs)
     if isinstance(widget, forms.FileInput):

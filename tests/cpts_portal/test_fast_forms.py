@@ -67,7 +67,14 @@ class Every(forms.Form):
     "data",
     [
         None,
-        {"version": "3", "title": "<script>", "pick": "a", "many": ["2"], "one": "2"},
+        {
+            "version": "3",
+            "title": "<script>",
+            "pick": "a",
+            "grouped": "y",
+            "many": ["2"],
+            "one": "2",
+        },
         {"title": "x" * 30, "many": ["9"], "flag": "on", "day": "pas une date", "count": "-1"},
     ],
 )
