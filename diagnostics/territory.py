@@ -23,11 +23,14 @@ def territory_communes(project) -> QuerySet[Commune]:
     return Commune.objects.filter(territory_memberships__territory__project=project)
 
 
-def _loaded(project) -> list[Commune]:
+def loaded_communes(project) -> list[Commune]:
+    """The territory's communes with their département's and EPCI's names, in the order of
+    the territory page's list (département, name, code)."""
     return list(
         territory_communes(project)
         .select_related("departement", "epci")
         .only(*_COMMUNE_FIELDS, "departement__name", "epci__name")
+        .order_by("departement_id", "name", "code")
     )
 
 
@@ -74,9 +77,11 @@ class TerritorySummary:
         return [d.code for d in self.departements]
 
 
-def territory_summary(project) -> TerritorySummary:
-    """Communes grouped by département then EPCI, with counts and populations (one query)."""
-    communes = _loaded(project)
+def territory_summary(project, communes: list[Commune] | None = None) -> TerritorySummary:
+    """Communes grouped by département then EPCI, with counts and populations (one query, or
+    none when the page has already read them with `loaded_communes`)."""
+    if communes is None:
+        communes = loaded_communes(project)
     codes = {c.code for c in communes}
     departements: dict[str, DepartementGroup] = {}
     epcis: dict[tuple[str, str], EpciGroup] = {}
@@ -113,15 +118,13 @@ def territory_summary(project) -> TerritorySummary:
 
 
 def project_overlaps(
-    project, *, visible=None, limit: int = 50
+    territory, *, visible=None, limit: int = 50
 ) -> tuple[list[TerritoryCommune], int]:
     """Communes of this territory also claimed by another project: (first `limit`, total).
     With `visible` (the projects the reader may open), each row says whether its project is
     one of them (`project_visible`), in the same query."""
-    mine = TerritoryCommune.objects.filter(territory__project=project).values("commune_id")
-    others = TerritoryCommune.objects.filter(commune_id__in=mine).exclude(
-        territory__project=project
-    )
+    mine = TerritoryCommune.objects.filter(territory_id=territory.pk).values("commune_id")
+    others = TerritoryCommune.objects.filter(commune_id__in=mine).exclude(territory_id=territory.pk)
     # The total comes with the rows (a window over the whole result), not from a COUNT.
     rows = others.select_related("commune", "territory__project__organisation").annotate(
         overlap_total=Window(Count("pk"))

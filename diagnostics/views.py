@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import Membership
 from cpts_portal.lib.numbers import format_number
-from cpts_portal.lib.pagination import page_of
 from cpts_portal.lib.versioning import EditConflict, conflict_panel, history_entries, with_authors
 from geo.models import Commune, Epci
 
@@ -34,7 +33,13 @@ from .models import (
     Territory,
     TerritoryChange,
 )
-from .territory import claims_of, project_overlaps, shared_communes, territory_summary
+from .territory import (
+    claims_of,
+    loaded_communes,
+    project_overlaps,
+    shared_communes,
+    territory_summary,
+)
 
 Key = DiagnosticSection.Key
 SEARCH_LIMIT = 15
@@ -71,17 +76,17 @@ def _search(project, text: str):
 
 
 def _territory_context(request, project, **extra) -> dict:
-    summary = territory_summary(project)
     territory = Territory.objects.filter(project=project).first()
-    communes = (
-        Commune.objects.filter(territory_memberships__territory__project=project)
-        .select_related("departement", "epci")
-        .order_by("departement_id", "name", "code")
-    )
-    page = page_of(communes, request.GET.get("page"), COMMUNES_PER_PAGE)
-    # A project not yet sent to the ARS is named only to those who may open it.
-    overlaps, overlap_total = project_overlaps(
-        project, visible=access.projects_for_user(request.user)
+    # One read of the communes for the summary and the page of the list (a territory holds
+    # tens to a few hundred communes; the summary needs them all).
+    communes = loaded_communes(project) if territory else []
+    summary = territory_summary(project, communes)
+    page = Paginator(communes, COMMUNES_PER_PAGE).get_page(request.GET.get("page"))
+    overlaps, overlap_total = (
+        # A project not yet sent to the ARS is named only to those who may open it.
+        project_overlaps(territory, visible=access.projects_for_user(request.user))
+        if territory
+        else ([], 0)
     )
     changes = (
         list(
@@ -100,6 +105,7 @@ def _territory_context(request, project, **extra) -> dict:
         "overlaps": overlaps,
         "overlap_total": overlap_total,
         "changes": changes,
+        "change_url": reverse("diagnostics:territory-change", args=[project.slug]),
         "can_edit": rules.has_perm("diagnostics.change_territory", request.user, project),
         "can_list_overlaps": any(
             m.is_review_role or m.role == Membership.Role.ANALYST

@@ -77,8 +77,8 @@ def test_overlaps_name_the_other_project_and_its_stage(demo):
     pic = demo["projects"]["pic-saint-loup"]
     lodevois = demo["projects"]["lodevois-larzac"]
 
-    rows, total = project_overlaps(pic)
-    other_rows, other_total = project_overlaps(lodevois)
+    rows, total = project_overlaps(pic.territory)
+    other_rows, other_total = project_overlaps(lodevois.territory)
 
     assert total == 1 and rows[0].commune_id == "34274"
     assert rows[0].territory.project == lodevois
@@ -160,7 +160,7 @@ def test_other_roles_cannot_change_the_territory(demo, login):
     )
 
     assert response.status_code == 403
-    assert project_overlaps(demo["projects"]["pic-saint-loup"])[1] == 1
+    assert project_overlaps(demo["projects"]["pic-saint-loup"].territory)[1] == 1
 
 
 def test_territory_page_flags_the_overlap_to_the_coordinator(demo, login):
