@@ -173,7 +173,9 @@ def review_queue(request):
     )
     project_filter, page, query = _filtered_page(request, projects, departements)
     rows = list(page)  # the page keeps these rows
-    queue.attach_clocks(rows, timezone.localdate())
+    today = timezone.localdate()
+    queue.attach_clocks(rows, today)
+    queue.attach_lateness(rows, today)
     detail_url = url_maker("lifecycle:project-detail")
     for project in rows:
         project.detail_url = detail_url(project.slug)

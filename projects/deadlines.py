@@ -69,16 +69,31 @@ def deadline_warning(day: dt.date) -> str:
     )
 
 
+@functools.lru_cache(maxsize=128)
 def latest_start_before(today: dt.date, months: int) -> dt.date:
     """The latest start date whose period of `months` has ended before `today`: a period
     starting on or before it is over. (add_months never decreases, so the starts whose
-    period is over form a prefix of the calendar.)"""
+    period is over form a prefix of the calendar.) Kept for a few days: a page asks it for
+    every contract year of every row."""
     start = add_months(today, -months)
     while add_months(start, months) >= today:
         start -= dt.timedelta(days=1)
     while add_months(start + dt.timedelta(days=1), months) < today:
         start += dt.timedelta(days=1)
     return start
+
+
+def dialogues_overdue(
+    signature: dt.date, signed_years, today: dt.date, *, years: int = 5
+) -> bool:
+    """The ACI contract is behind its yearly dialogue de gestion: a contract year whose
+    anniversary has passed (the contract signed on or before the day 12 × n months before
+    `today`) has no dialogue signed by the three parties (`signed_years`). The rule of the
+    reviewers' queue; lifecycle.filters.late_q is its SQL form (tests hold them equal)."""
+    return any(
+        signature <= latest_start_before(today, 12 * year) and year not in signed_years
+        for year in range(1, years + 1)
+    )
 
 
 # --- The state of the legal clock: the one source every page, feed and reminder reads -------

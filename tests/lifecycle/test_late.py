@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 
 from lifecycle.filters import late_q
-from projects.deadlines import latest_start_before
+from lifecycle.queue import attach_lateness
+from projects.deadlines import dialogues_overdue, latest_start_before
 from projects.models import AnnualDialogue, Contract, Project, State
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +53,11 @@ def test_late_is_a_due_year_without_its_signed_dialogue(demo):
         expected = _late_by_definition(signature, signed, today)
         found = Project.objects.filter(pk=project.pk).filter(late_q(today)).exists()
         assert found == expected, (signature, signed)
+        # The queue's rows are flagged by the same rule in Python.
+        assert dialogues_overdue(signature, signed, today) == expected, (signature, signed)
+        row = Project.objects.get(pk=project.pk)
+        attach_lateness([row], today)
+        assert row.is_late == expected, (signature, signed)
         seen.add(expected)
     assert seen == {True, False}
 
@@ -60,3 +66,24 @@ def test_a_project_not_under_contract_is_never_late(demo):
     today = timezone.localdate()
     late = Project.objects.filter(late_q(today)).exclude(state=State.CONTRACTED)
     assert not late.exists()
+
+
+def test_the_queue_flags_a_late_contract_and_only_it(demo, login):
+    """The reviewer's queue shows "en retard" on the contracted project whose due dialogue is
+    not signed (the Bassin de Thau's second year, in the demo), and no more once the due
+    dialogues are signed by the three parties."""
+    client = login(demo["users"]["pierre.blanc"])  # the regional Inter URPS sees all three
+    page = client.get("/instruction/")
+    assert page.status_code == 200
+    assert [p.slug for p in page.context["page"] if p.is_late] == [THAU]
+    assert page.content.decode().count("en retard") == 1
+    now = timezone.now()
+    for year in (1, 2):
+        AnnualDialogue.objects.update_or_create(
+            project=demo["projects"][THAU],
+            year=year,
+            defaults={"cpts_signed_at": now, "cpam_signed_at": now, "ars_signed_at": now},
+        )
+    page = client.get("/instruction/")
+    assert not [p.slug for p in page.context["page"] if p.is_late]
+    assert "en retard" not in page.content.decode()
