@@ -83,9 +83,7 @@ def latest_start_before(today: dt.date, months: int) -> dt.date:
     return start
 
 
-def dialogues_overdue(
-    signature: dt.date, signed_years, today: dt.date, *, years: int = 5
-) -> bool:
+def dialogues_overdue(signature: dt.date, signed_years, today: dt.date, *, years: int = 5) -> bool:
     """The ACI contract is behind its yearly dialogue de gestion: a contract year whose
     anniversary has passed (the contract signed on or before the day 12 × n months before
     `today`) has no dialogue signed by the three parties (`signed_years`). The rule of the
