@@ -37,12 +37,14 @@ def bareme_day(project, *, budget: Budget | None = None) -> dt.date:
     return timezone.localdate()
 
 
-def applicable_bareme(project) -> Bareme:
+def applicable_bareme(project, *, contract: Contract | None = None) -> Bareme:
     """The barème (its lines loaded) that applies to `project`; read once per project object.
-    Raises FundingError (French) when no barème is recorded."""
+    `contract`: the project's ACI contract when the caller has read it (its signature is the
+    day, bareme_day). Raises FundingError (French) when no barème is recorded."""
     cached = project.__dict__.get(_CACHE)
     if cached is None:
-        cached = get_bareme(on=bareme_day(project))
+        day = contract.signature_date if contract is not None else bareme_day(project)
+        cached = get_bareme(on=day)
         project.__dict__[_CACHE] = cached
     return cached
 

@@ -260,7 +260,7 @@ def bareme_reader(project: Project, contract: Contract):
 
     def load(name: str):
         try:
-            applicable = applicable_bareme(project)  # kept on the project object
+            applicable = applicable_bareme(project, contract=contract)  # kept on the project
         except calculator.FundingError:
             applicable = None
         if not name or (applicable is not None and applicable.name == name):

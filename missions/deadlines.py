@@ -2,13 +2,14 @@
 
 import datetime as dt
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from cpts_portal.lib.dates import add_months
 from projects.deadlines import Deadline
 
 from .checks import required_missions
-from .models import Mission
+from .models import Fiche, Mission
 
 # Mission field (months after the signature), deadline kind, label.
 LIMITS = [
@@ -26,12 +27,16 @@ def deadlines(project, signature_date: dt.date | None = None) -> list[Deadline]:
     if signature_date is None:
         return []
     url = reverse("missions:mission-list", args=[project.slug])
-    missions = list(Mission.objects.all())
+    # The catalogue, each mission saying whether the project wrote a fiche for it (one query).
+    missions = list(
+        Mission.objects.annotate(
+            has_fiche=Exists(Fiche.objects.filter(project=project, mission=OuterRef("pk")))
+        )
+    )
     required = {m.pk for m in required_missions(project, missions)}
-    with_fiches = set(project.fiches.values_list("mission_id", flat=True))
     items = []
     for mission in missions:
-        if mission.pk not in required and mission.pk not in with_fiches:
+        if mission.pk not in required and not mission.has_fiche:
             continue
         for attribute, kind, label in LIMITS:
             months = getattr(mission, attribute)
