@@ -8,11 +8,15 @@ import mimetypes
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cpts_portal.lib.downloads import content_response, file_response
+from cpts_portal.lib.fragments import Fragments
 from cpts_portal.lib.urls import url_maker
 from cpts_portal.lib.versioning import EditConflict, conflict_panel, history_entries, with_authors
 from geo.population import TIER_UPPER_BOUNDS
@@ -152,11 +156,25 @@ def simulator_pdf(request):
 
 
 def _budget(project) -> Budget | None:
-    return Budget.objects.filter(project=project).select_related("updated_by").first()
+    return Budget.objects.filter(project=project).first()
 
 
-def _add_form(table, data=None) -> BudgetLineForm:
-    return BudgetLineForm(data, auto_id=f"id_{table.anchor}_%s")
+# The empty "add a line" fields of each table, written once per process (they depend only
+# on the table's anchor: cpts_portal.lib.fragments); a submitted form is written afresh.
+ADD_FIELDS = Fragments(size=200)
+
+
+def _add_fields(table, form=None) -> SafeString:
+    """The fields of the form adding a line to `table` (`form`: the one the user submitted)."""
+    if form is not None:
+        return render_to_string("funding/_budget_add_fields.html", {"form": form})
+    return ADD_FIELDS.get_or_render(
+        (table.anchor, get_language()),
+        lambda: render_to_string(
+            "funding/_budget_add_fields.html",
+            {"form": BudgetLineForm(auto_id=f"id_{table.anchor}_%s")},
+        ),
+    )
 
 
 def _budget_context(request, project, budget, **extra) -> dict:
@@ -173,7 +191,7 @@ def _budget_context(request, project, budget, **extra) -> dict:
             for name in ("line-update", "line-delete", "line-history")
         }
         for table in view.tables:
-            table.add_form = _add_form(table)
+            table.add_fields = _add_fields(table)
             for row in [*table.expenses, *table.resources]:
                 if row.line is not None:
                     row.urls = {name: make(row.line.number) for name, make in line_urls.items()}
@@ -182,6 +200,7 @@ def _budget_context(request, project, budget, **extra) -> dict:
         "budget": budget,
         "view": view,
         "can_edit": request.user.has_perm(access.CHANGE, project),
+        "line_create_url": reverse("funding:line-create", args=[project.slug]),
         "active": "budget",
         "page_title": "Budget prévisionnel",
         **extra,
@@ -261,7 +280,7 @@ def _render_part(request, project, budget, part, *, editing=None, status=200, ad
     context = _budget_context(request, project, budget)
     table = context["view"].table(part)
     if add_form is not None:
-        table.add_form = add_form
+        table.add_fields = _add_fields(table, add_form)
     context.update(
         {"table": table, "editing": editing, "add_part": part if add_form else None, "oob": True}
     )

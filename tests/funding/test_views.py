@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+import re
 import zipfile
 from decimal import Decimal
 
@@ -221,7 +222,25 @@ def test_line_create_refuses_an_invalid_amount_with_422(demo, login):
 
     assert response.status_code == 422
     assert "Saisissez un montant en euros" in response.content.decode()
+    # What the user typed comes back in the form (the empty forms of the page are cached).
+    assert 'value="Secrétaire"' in response.content.decode()
+    assert 'value="beaucoup"' in response.content.decode()
     assert not BudgetLine.objects.filter(label="Secrétaire").exists()
+
+
+def test_each_table_has_its_own_add_line_fields(demo, login):
+    """The empty "add a line" fields are written once per table anchor and reused: every
+    table of the page still has its own ids, labelled, and an empty value."""
+    client = login(demo["users"]["claire.martin"])
+    content = client.get(url("budget-detail", PIC)).content.decode()
+    for _ in range(2):  # the second page comes from the cache
+        anchors = re.findall(r'<section class="budget-part mb-4" id="([^"]+)"', content)
+        assert len(anchors) >= 2
+        for anchor in anchors:
+            assert f'<label for="id_{anchor}_label"' in content
+            assert f'id="id_{anchor}_label"' in content
+        assert content.count('name="label"') == len(anchors)
+        content = client.get(url("budget-detail", PIC)).content.decode()
 
 
 def test_line_create_refuses_an_aci_category(demo, login):
