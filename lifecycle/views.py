@@ -146,12 +146,20 @@ def intention_summary(project) -> dict | None:
     }
 
 
-def _filtered_page(request, queryset, departements):
+def _filtered_page(request, queryset, departements, *, total: int | None = None):
+    """The filter and the page of its projects. `total`: the number of `queryset`'s projects
+    when the caller has it, used while no filter is typed."""
     queryset = queryset.select_related("organisation").prefetch_related(
         Prefetch("departements", queryset=Departement.objects.order_by("code"))
     )
     project_filter = ProjectFilter(request.GET, queryset=queryset, departements=departements)
-    page = page_of(project_filter.qs, request.GET.get("page"), PAGE_SIZE)
+    filtered = any(request.GET.get(name) for name in project_filter.filters)
+    page = page_of(
+        project_filter.qs,
+        request.GET.get("page"),
+        PAGE_SIZE,
+        count=None if filtered else total,
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return project_filter, page, query.urlencode()
@@ -192,7 +200,9 @@ def analyst_overview(request):
     projects = access.analysable_projects(request.user)
     figures = overview.overview_figures(request.user, projects)
     departements = Departement.objects.filter(code__in=figures.pop("departement_codes"))
-    project_filter, page, query = _filtered_page(request, projects, departements)
+    project_filter, page, query = _filtered_page(
+        request, projects, departements, total=figures["total"]
+    )
     return render(
         request,
         "lifecycle/analyst_overview.html",

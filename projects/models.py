@@ -81,6 +81,8 @@ class Project(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # Lists of projects are read by name a page at a time (analysts: the whole country).
+        indexes = [models.Index(fields=["name"], name="project_name")]
         verbose_name = "projet"
 
     def __str__(self):

@@ -44,3 +44,16 @@ def test_a_distinct_or_empty_queryset(referential, number):
     empty = Departement.objects.none().order_by("code")
     _same(page_of(distinct, number, 3), Paginator(distinct, 3).get_page(number))
     _same(page_of(empty, number, 3), Paginator(empty, 3).get_page(number))
+
+
+@pytest.mark.parametrize("number", [1, 2, "3", 99, "x", None])
+def test_a_known_total_reads_the_page_alone(referential, number):
+    departements = Departement.objects.order_by("code")
+    total = departements.count()
+    with CaptureQueriesContext(connection) as queries:
+        page = page_of(departements, number, 25, count=total)
+        rows = list(page)
+    assert len(queries.captured_queries) == 1  # the rows: no COUNT, no window
+    assert "COUNT" not in queries.captured_queries[0]["sql"]
+    assert rows == list(page)
+    _same(page, Paginator(departements, 25).get_page(number))

@@ -328,3 +328,16 @@ def test_a_national_view_groups_by_region_and_counts_each_contract_once(demo, lo
     assert sum(rows["76"]["counts"]) == 4
     committed = Contract.objects.get(project=thau).annual_amount
     assert rows["76"]["contracts"] == 1 and rows["76"]["committed"] == committed
+
+
+def test_the_overview_counts_its_projects_with_and_without_a_filter(demo, login):
+    """Without a filter the page takes its total from the overview's figures (no count of
+    its own); a filter counts what it keeps."""
+    client = login(demo["users"]["helene.rousseau"])
+    url = reverse("lifecycle:analyst-overview")
+    everything = client.get(url).context
+    assert everything["page"].paginator.count == everything["total"] >= 2
+    assert len(everything["page"]) == min(everything["total"], 25)
+    one = client.get(url, {"q": "Thau"}).context["page"]
+    assert one.paginator.count == 1
+    assert [p.slug for p in one] == ["bassin-de-thau"]
