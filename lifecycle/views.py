@@ -82,7 +82,9 @@ def project_detail(request, slug):
             ),
             key=lambda m: (rank[m.role], m.user.last_name, m.user.first_name),
         )
-    deposit = project.current_deposit()
+    # The current deposit with its decision and who took it (the page names him).
+    deposit = project.deposits.select_related("decision__decided_by").order_by("-number").first()
+    letter = IntentionLetter.objects.filter(project=project).first()
     actions = lifecycle.allowed_actions(project, request.user)
     # What the next step still needs, as its guard says (shown before the button is pressed).
     needs = [
@@ -112,19 +114,19 @@ def project_detail(request, slug):
             "events": events[:EVENTS_SHOWN],
             "decision": decision,
             "show_review": bool(deposit) and (bool(grant.review_roles) or decision is not None),
-            "has_letter": IntentionLetter.objects.filter(project=project).exists(),
-            "intention_answers": intention_summary(project),
+            "has_letter": letter is not None,
+            "intention_answers": intention_summary(letter),
             "progress": review.avis_progress(deposit) if deposit else None,
             "contract": Contract.objects.filter(project=project).first(),
         },
     )
 
 
-def intention_summary(project) -> dict | None:
-    """The answers of the DD ARS and the CPAM to the intention letter's latest submission:
-    "validée" only when both validated (two queries, whatever the history)."""
-    letter = IntentionLetter.objects.filter(project=project, round__gt=0).first()
-    if letter is None:
+def intention_summary(letter) -> dict | None:
+    """The answers of the DD ARS and the CPAM to the project's intention `letter` (None: it
+    has none) at its latest submission: "validée" only when both validated (one query,
+    whatever the history)."""
+    if letter is None or letter.round == 0:
         return None
     answers = list(letter.answers.filter(round=letter.round).select_related("by"))
     if not answers:
