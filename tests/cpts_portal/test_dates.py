@@ -64,3 +64,15 @@ def test_add_months_matches_the_calendar_and_never_decreases():
             assert result.day == min(day.day, calendar.monthrange(year, month)[1])
             assert add_months(day + dt.timedelta(days=1), months) >= result
         day += dt.timedelta(days=1)
+
+
+def test_add_months_is_calendar_month_arithmetic_over_every_day_of_four_years():
+    """Every day of a leap cycle moved by -30 to +70 months lands where dateutil's month
+    arithmetic (the reference for "de quantième à quantième") puts it."""
+    from dateutil.relativedelta import relativedelta
+
+    day = dt.date(2023, 1, 1)
+    while day < dt.date(2027, 1, 1):
+        for months in range(-30, 71, 7):
+            assert add_months(day, months) == day + relativedelta(months=months), (day, months)
+        day += dt.timedelta(days=1)
