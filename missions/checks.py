@@ -23,11 +23,11 @@ def required_missions(project, missions=None) -> list[Mission]:
     return [m for m in missions if m.funding_code in socle]
 
 
-def deposit_gaps(project, *, fiches=None, missions=None) -> list[str]:
+def deposit_gaps(project, *, fiches=None, missions=None, retained=None) -> list[str]:
     """French sentences, one per gap; empty when the missions part is ready for a deposit.
 
-    `fiches` (annotated like `annotated_fiches`) and `missions` may be passed by a page that
-    already loaded them."""
+    `fiches` (annotated like `annotated_fiches`), `missions` and `retained` (as
+    `retained_indicators`) may be passed by a page that already loaded them."""
     fiches = list(annotated_fiches(project)) if fiches is None else fiches
     gaps = []
     for mission in required_missions(project, missions):
@@ -49,19 +49,26 @@ def deposit_gaps(project, *, fiches=None, missions=None) -> list[str]:
             missing.append("au moins un indicateur")
         if missing:
             gaps.append(f"Fiche {fiche.number} « {fiche.title} » : il manque {_join(missing)}.")
-    gaps.extend(retained_indicator_gaps(project))
+    gaps.extend(retained_indicator_gaps(project, retained))
     return gaps
 
 
-def retained_indicator_gaps(project) -> list[str]:
-    """Each indicator retained for the variable funding whose attainment cannot be computed
-    (missing baseline or target, target equal to the baseline). Guide: "Indicateur(s) de
-    résultats retenu(s) par la CPTS (=base de calcul du financement variable de la mission)"."""
-    retained = (
+def retained_indicators(project):
+    """The indicators retained for the variable funding, with their fiche, by fiche."""
+    return (
         Indicator.objects.filter(fiche__project=project, drives_funding=True)
         .select_related("fiche")
         .order_by("fiche__number", "position")
     )
+
+
+def retained_indicator_gaps(project, retained=None) -> list[str]:
+    """Each indicator retained for the variable funding whose attainment cannot be computed
+    (missing baseline or target, target equal to the baseline). Guide: "Indicateur(s) de
+    résultats retenu(s) par la CPTS (=base de calcul du financement variable de la mission)".
+    `retained`: `retained_indicators(project)` when the caller has read them."""
+    if retained is None:
+        retained = retained_indicators(project)
     gaps = []
     for indicator in retained:
         error = definition_error(indicator)

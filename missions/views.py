@@ -31,7 +31,13 @@ from projects.access import get_project_for_user
 
 from . import services
 from .access import get_fiche_for_user
-from .checks import annotated_fiches, bareme_name, deposit_gaps, required_missions
+from .checks import (
+    annotated_fiches,
+    bareme_name,
+    deposit_gaps,
+    required_missions,
+    retained_indicators,
+)
 from .forms import (
     SECTION_FORMS,
     SECTION_TITLES,
@@ -332,12 +338,9 @@ def mission_list(request, slug):
     project = get_project_for_user(request.user, slug)
     missions = list(Mission.objects.all())
     fiches = list(annotated_fiches(project))
+    indicators = list(retained_indicators(project))
     retained = defaultdict(list)
-    for indicator in (
-        Indicator.objects.filter(fiche__project=project, drives_funding=True)
-        .select_related("fiche")
-        .order_by("fiche__number", "position")
-    ):
+    for indicator in indicators:
         retained[indicator.fiche.mission_id].append(indicator)
     required_list = required_missions(project, missions)
     required = {m.pk for m in required_list}
@@ -358,7 +361,7 @@ def mission_list(request, slug):
             "rows": rows,
             "bareme": bareme_name(project),
             "required_codes": ", ".join(m.code for m in required_list),
-            "gaps": deposit_gaps(project, fiches=fiches, missions=missions),
+            "gaps": deposit_gaps(project, fiches=fiches, missions=missions, retained=indicators),
             "can_create": rules.has_perm("missions.add_fiche", request.user, project),
             "active": "missions",
         },
