@@ -22,20 +22,26 @@ def clock_annotations() -> dict:
 
 
 def queue_projects(user):
-    """The reviewer's projects with their clock's start (one query for the page, whatever
-    the number of projects)."""
-    return access.reviewable_projects(user).annotate(**clock_annotations())
+    """The reviewer's projects with their clock's start and their ACI contract (one query for
+    the page, whatever the number of projects)."""
+    return (
+        access.reviewable_projects(user).select_related("contract").annotate(**clock_annotations())
+    )
+
+
+def _signature(project):
+    try:
+        return project.contract.signature_date
+    except Contract.DoesNotExist:
+        return None
 
 
 def attach_lateness(projects, today) -> None:
     """Each queue row's `is_late` (projects.deadlines.dialogues_overdue), from the rows'
-    contracts and signed dialogues: two small queries. (The same rule as an annotation,
-    lifecycle.filters.late_q, serves the filter; on every row it cost more to build and
-    compile than the page's other queries together.)"""
+    contracts (read with them: queue_projects) and their signed dialogues (one query). (The
+    same rule as an annotation, lifecycle.filters.late_q, serves the filter; on every row it
+    cost more to build and compile than the page's other queries together.)"""
     ids = [project.pk for project in projects]
-    signatures = dict(
-        Contract.objects.filter(project_id__in=ids).values_list("project_id", "signature_date")
-    )
     signed = defaultdict(set)
     dialogues = AnnualDialogue.objects.filter(
         project_id__in=ids,
@@ -46,7 +52,7 @@ def attach_lateness(projects, today) -> None:
     for project_id, year in dialogues.values_list("project_id", "year"):
         signed[project_id].add(year)
     for project in projects:
-        signature = signatures.get(project.pk)
+        signature = _signature(project)
         project.is_late = (
             project.state == State.CONTRACTED
             and signature is not None

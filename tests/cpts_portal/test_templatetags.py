@@ -74,3 +74,15 @@ def test_rich_text_lets_a_list_follow_its_introduction_directly():
 def test_text_diff_of_a_creation_an_erasure_or_no_change(old, new, expected):
     """No words to match: the text itself, escaped, with no empty <del></del> or <ins></ins>."""
     assert text_diff(old, new) == expected
+
+
+def test_french_date_reads_a_datetime_in_the_local_time():
+    """23:30 UTC on 31/03/2026 is already 01/04/2026 in Paris: the day the user lived."""
+    import datetime as dt
+
+    from cpts_portal.templatetags.portal import french_date
+
+    late_evening = dt.datetime(2026, 3, 31, 23, 30, tzinfo=dt.UTC)
+    assert french_date(late_evening) == "01/04/2026"
+    assert french_date(dt.date(2026, 3, 5)) == "05/03/2026"
+    assert french_date("2026-03-05") == "05/03/2026"
