@@ -3,7 +3,6 @@
 from typing import Any
 
 from django.db import transaction
-from django.db.models import prefetch_related_objects
 
 from accounts.models import Membership, User
 from cpts_portal.lib.numbering import next_number
@@ -20,9 +19,9 @@ from .models import Fiche, FicheRow, Mission
 
 
 def need_choices(fiche: Fiche) -> list[Need]:
-    """The needs a fiche may answer (the project's active ones), the fiche's own read with
-    them (its "constats" section shows both)."""
-    prefetch_related_objects([fiche], "needs")
+    """The needs a fiche may answer (the project's active ones). The fiche's own are read
+    only by a form that is built (its checked boxes): an unchanged fiche's form is written
+    once per process (missions.views.FichePage)."""
     return list(Need.objects.active().filter(project_id=fiche.project_id))
 
 

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -329,6 +331,12 @@ def test_a_fiche_points_to_the_diagnostic_needs_it_answers(demo, htmx, login):
     assert set(fiche.needs.values_list("number", flat=True)) == {1, 3}
     history = login(demo["users"]["claire.martin"]).get(_url("fiche-history", 1))
     assert "B1, B3" in history.content.decode()
+    # The fiche page checks the needs it answers (twice: its form is then written from the
+    # process's cache of unchanged fiches).
+    for _ in range(2):
+        page = login(demo["users"]["claire.martin"]).get(_url("fiche-detail", 1)).content.decode()
+        checked = {int(pk) for pk in re.findall(r'name="needs" value="(\d+)" checked', page)}
+        assert checked == {needs["B1"].pk, needs["B3"].pk}
 
 
 def test_the_rows_of_the_fiche_page_carry_their_own_urls(demo, login):
