@@ -11,10 +11,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import Subquery
+
 from cpts_portal.lib.dates import add_months
 from geo.population import size_tier
 
-from .models import ANNUAL_COMPONENTS, AciMission, Bareme, Component
+from .models import ANNUAL_COMPONENTS, AciMission, Bareme, BaremeLine, Component
 
 CONTRACT_YEARS = 5
 ADVANCE_RATE = Decimal("0.75")
@@ -116,24 +118,42 @@ def mission_labels() -> dict[str, str]:
     return dict(AciMission.choices)
 
 
+def _first_with_lines(queryset) -> Bareme | None:
+    """The first barème of `queryset` with its lines, in one query: the lines are read with
+    their barème, which keeps them (Bareme.line_list)."""
+    lines = list(
+        BaremeLine.objects.select_related("bareme").filter(
+            bareme=Subquery(queryset.values("pk")[:1])
+        )
+    )
+    if not lines:
+        return queryset.first()  # none, or a barème without lines
+    bareme = lines[0].bareme
+    for line in lines:
+        line.bareme = bareme
+    bareme.__dict__["line_list"] = lines  # Bareme.line_list (a cached_property) is read
+    return bareme
+
+
 def get_bareme(bareme=None, *, on: dt.date | None = None):
-    """The barème named `bareme` (or given), else the one in force `on` a date, else the latest."""
+    """The barème named `bareme` (or given), else the one in force `on` a date, else the latest,
+    with its lines (one query)."""
 
     if isinstance(bareme, Bareme):
         return bareme
-    queryset = Bareme.objects.prefetch_related("lines")
     if bareme:
-        found = queryset.filter(name=bareme).first()
+        found = _first_with_lines(Bareme.objects.filter(name=bareme))
         if found is None:
             raise FundingError(f"Le barème « {bareme} » n'existe pas.")
         return found
-    found = (
-        queryset.filter(effective_date__lte=on).order_by("-effective_date").first() if on else None
-    )
-    # Before the first barème's date of effect, the earliest one applies.
-    found = found or (
-        queryset.order_by("effective_date").first() if on else queryset.latest_first().first()
-    )
+    if on:
+        in_force = Bareme.objects.filter(effective_date__lte=on).order_by("-effective_date")
+        # Before the first barème's date of effect, the earliest one applies.
+        found = _first_with_lines(in_force) or _first_with_lines(
+            Bareme.objects.order_by("effective_date")
+        )
+    else:
+        found = _first_with_lines(Bareme.objects.latest_first())
     if found is None:
         raise FundingError(
             "Aucun barème ACI n'est enregistré : un administrateur doit en saisir un."
@@ -191,7 +211,7 @@ def annual_funding(
 
     scale = get_bareme(bareme, on=on)
     tier = size_tier(int(population))
-    rows = {(line.component, line.mission): line for line in scale.lines.all()}
+    rows = {(line.component, line.mission): line for line in scale.line_list}
     funded = {mission for _, mission in rows if mission}
     for code in missions:
         if code not in funded:

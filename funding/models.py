@@ -1,6 +1,7 @@
 """ACI barèmes (dated data), the budget prévisionnel of a project and its other grants."""
 
 from decimal import Decimal
+from functools import cached_property
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -113,12 +114,17 @@ class Bareme(models.Model):
         """The socle mission codes, in the catalogue order."""
         return [code for code in _MISSION_VALUES if code in (self.socle_missions or [])]
 
+    @cached_property
+    def line_list(self) -> list["BaremeLine"]:
+        """Its lines, read once (funding.calculator.get_bareme reads them with the barème)."""
+        return list(self.lines.all())
+
     @property
     def funded_missions(self) -> list[str]:
         """The missions with a yearly line in this barème, in the catalogue order."""
         funded = {
             line.mission
-            for line in self.lines.all()
+            for line in self.line_list
             if line.mission and line.component in ANNUAL_COMPONENTS
         }
         return [code for code in _MISSION_VALUES if code in funded]
