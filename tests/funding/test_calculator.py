@@ -227,3 +227,31 @@ def test_a_later_bareme_funds_the_crisis_mission_and_one_off_amounts():
         ("CRISIS_ACTIVATION", Decimal(5_000)),
         ("INTENTION_LETTER", Decimal(25_000)),
     }
+
+
+def test_a_barème_and_its_lines_are_read_in_one_query(django_assert_num_queries):
+    """get_bareme reads the barème in force and its lines together; the barème of a date
+    before the first one is the earliest; a name picks its barème."""
+    from funding.calculator import get_bareme
+
+    later = Bareme.objects.create(
+        name="ACI-TEST-2031", effective_date=dt.date(2031, 1, 1), socle_missions=SOCLE
+    )
+    BaremeLine.objects.create(
+        bareme=later, component="FUNCTIONING", mission="", amount_tier1=1,
+        amount_tier2=2, amount_tier3=3, amount_tier4=4,
+    )  # fmt: skip
+    with django_assert_num_queries(1):
+        in_force = get_bareme(on=dt.date(2025, 6, 1))
+        lines = in_force.line_list
+        funded = in_force.funded_missions
+    assert in_force.name == "ACI-2019"
+    assert lines == list(BaremeLine.objects.filter(bareme=in_force))
+    assert all(line.bareme is in_force for line in lines)
+    assert set(funded) >= set(SOCLE)
+    assert get_bareme(on=dt.date(2031, 6, 1)) == later
+    assert get_bareme(on=dt.date(2000, 1, 1)).name == "ACI-2019"  # before the first
+    assert get_bareme("ACI-TEST-2031").line_list[0].amount_tier4 == 4
+    assert get_bareme().name == "ACI-TEST-2031"  # the latest
+    with pytest.raises(FundingError):
+        get_bareme("ACI-1990")
