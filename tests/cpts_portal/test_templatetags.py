@@ -1,3 +1,4 @@
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -86,3 +87,20 @@ def test_french_date_reads_a_datetime_in_the_local_time():
     assert french_date(late_evening) == "01/04/2026"
     assert french_date(dt.date(2026, 3, 5)) == "05/03/2026"
     assert french_date("2026-03-05") == "05/03/2026"
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        dt.datetime(2026, 12, 1, 9, 5, tzinfo=dt.UTC),
+        dt.datetime(2026, 7, 14, 22, 30, 15, 123456, tzinfo=dt.UTC),  # the next day in Paris
+        dt.datetime(2026, 3, 29, 0, 59, tzinfo=dt.UTC),  # the night summer time starts
+    ],
+)
+def test_french_and_iso_datetime_write_what_the_date_filter_writes(moment):
+    from django.template import engines
+
+    from cpts_portal.templatetags.portal import french_datetime, iso_datetime
+
+    reference = engines["django"].from_string("{{ d|date:'DATETIME_FORMAT' }}|{{ d|date:'c' }}")
+    assert f"{french_datetime(moment)}|{iso_datetime(moment)}" == reference.render({"d": moment})
