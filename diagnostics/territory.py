@@ -23,12 +23,17 @@ def territory_communes(project) -> QuerySet[Commune]:
     return Commune.objects.filter(territory_memberships__territory__project=project)
 
 
-def loaded_communes(project) -> list[Commune]:
+def loaded_communes(project, territory=None) -> list[Commune]:
     """The territory's communes with their département's and EPCI's names, in the order of
-    the territory page's list (département, name, code)."""
+    the territory page's list (département, name, code). `territory`: the project's, when the
+    caller has read it (no join back to the project)."""
+    communes = (
+        Commune.objects.filter(territory_memberships__territory_id=territory.pk)
+        if territory is not None
+        else territory_communes(project)
+    )
     return list(
-        territory_communes(project)
-        .select_related("departement", "epci")
+        communes.select_related("departement", "epci")
         .only(*_COMMUNE_FIELDS, "departement__name", "epci__name")
         .order_by("departement_id", "name", "code")
     )

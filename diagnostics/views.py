@@ -79,7 +79,7 @@ def _territory_context(request, project, **extra) -> dict:
     territory = Territory.objects.filter(project=project).first()
     # One read of the communes for the summary and the page of the list (a territory holds
     # tens to a few hundred communes; the summary needs them all).
-    communes = loaded_communes(project) if territory else []
+    communes = loaded_communes(project, territory) if territory else []
     summary = territory_summary(project, communes)
     page = Paginator(communes, COMMUNES_PER_PAGE).get_page(request.GET.get("page"))
     overlaps, overlap_total = (
