@@ -176,11 +176,7 @@ def review_queue(request):
         F("clock_start").asc(nulls_last=True),
         "name",
     )
-    departements = Departement.objects.filter(
-        code__in=Project.departements.through.objects.filter(
-            project__in=access.reviewable_projects(request.user)
-        ).values("departement_id")
-    )
+    departements = access.review_departements(request.user)
     project_filter, page, query = _filtered_page(request, projects, departements)
     rows = list(page)  # the page keeps these rows
     today = timezone.localdate()

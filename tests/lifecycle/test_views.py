@@ -341,3 +341,31 @@ def test_the_overview_counts_its_projects_with_and_without_a_filter(demo, login)
     one = client.get(url, {"q": "Thau"}).context["page"]
     assert one.paginator.count == 1
     assert [p.slug for p in one] == ["bassin-de-thau"]
+
+
+@pytest.mark.parametrize("user", ["isabelle.moreau", "pierre.blanc"])
+def test_the_queue_filter_offers_the_departements_of_the_review_scope(demo, login, user):
+    """A départemental body's départements; a regional body's region."""
+    import re
+
+    from geo.models import Departement
+
+    reviewer = demo["users"][user]
+    membership = next(m for m in reviewer.active_memberships if m.is_review_role)
+    organisation = membership.organisation
+    if organisation.scope == "REGION":
+        expected = set(
+            Departement.objects.filter(region_id=organisation.region_id).values_list(
+                "code", flat=True
+            )
+        )
+    else:
+        expected = {d.code for d in organisation.departements.all()}
+    page = login(reviewer).get(reverse("lifecycle:review-queue")).content.decode()
+    select = page[
+        page.index('<select name="departement"') : page.index(
+            "</select>", page.index('<select name="departement"')
+        )
+    ]
+    offered = set(re.findall(r'<option value="(\w+)"', select))
+    assert expected and offered == expected
