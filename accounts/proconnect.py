@@ -8,6 +8,8 @@ found in its JWKS. This module adds what ProConnect and the portal need:
   `_CLIENT_SECRET`); without the three, ProConnect does not exist for the portal;
 - the endpoints come from the issuer's discovery document, fetched when first needed and
   cached: the portal starts, and password logins work, while ProConnect is down;
+- the provider's signing keys (its JWKS) are cached too, and read again at once when a token
+  names a key the cached set lacks (the provider rotated its keys);
 - the ID token is checked strictly (signature, issuer, audience, expiry, nonce), and so is the
   UserInfo, a signed JWT at ProConnect (signature, issuer, audience, same subject);
 - who comes in: the existing account whose e-mail is the verified one (lower-case, trimmed) and
@@ -30,6 +32,7 @@ from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
+from django.utils.encoding import smart_str
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from . import services
@@ -43,6 +46,11 @@ SESSION_ID_TOKEN = "proconnect_id_token"  # noqa: S105 - a session key, not a se
 SESSION_INVITATION = "proconnect_invitation"
 SESSION_LOGOUT_STATE = "proconnect_logout_state"
 METADATA_CACHE_SECONDS = 3600
+# How long the provider's JWKS is kept: within it a login makes no round trip for the keys and
+# survives an outage of the JWKS endpoint. A token signed with a key the kept set lacks (a key
+# rotation) has the set read again at once, so this only bounds how long a key the provider
+# withdrew is still accepted.
+JWKS_CACHE_SECONDS = 3600
 # Clock skew tolerated between the portal and the provider when checking exp and iat.
 LEEWAY_SECONDS = 60
 # ProConnect returns `amr` only when asked through the `claims` parameter; `acr` always.
@@ -242,6 +250,26 @@ def provider_metadata(config: Config) -> dict:
     return metadata
 
 
+# --- Signing keys --------------------------------------------------------------------------
+
+
+def matching_jwk(jwks: dict, header: dict, *, verify_kid: bool = True) -> dict | None:
+    """The key of `jwks` for a token of this header, by mozilla-django-oidc's rules
+    (`retrieve_matching_jwk`): the same `kid` (a token or a key without one raises KeyError;
+    not compared when OIDC_VERIFY_KID is off), the same `alg` when the key names one; the last
+    such key."""
+    match = None
+    for jwk in jwks["keys"]:
+        if not isinstance(jwk, dict):
+            continue  # not a key (PyJWKSet skips these too)
+        if verify_kid and jwk["kid"] != smart_str(header["kid"]):
+            continue
+        if "alg" in jwk and jwk["alg"] != smart_str(header["alg"]):
+            continue
+        match = jwk
+    return match
+
+
 # --- The backend ---------------------------------------------------------------------------
 
 
@@ -346,11 +374,45 @@ class ProConnectBackend(OIDCAuthenticationBackend):
         if self.config.sign_algo.startswith("HS"):
             return self.config.client_secret
         try:
-            return self.retrieve_matching_jwk(token)
+            return self._provider_key(header)
         except (SuspiciousOperation, KeyError, jwt.PyJWTError) as error:
             raise Refusal("signature", f"no matching key in the JWKS: {error}") from error
         except (requests.RequestException, ValueError) as error:
             raise Refusal("unavailable", f"jwks: {error}") from error
+
+    def _provider_key(self, header: dict) -> jwt.PyJWK:
+        """The provider's key for a token of this header, found in its JWKS as cached; the set
+        is read again, once, when the cached one has no such key (the provider rotated its keys).
+        mozilla-django-oidc's `retrieve_matching_jwk`, without a request at each login."""
+        cache_key = (
+            "proconnect:jwks:" + hashlib.sha256(self.OIDC_OP_JWKS_ENDPOINT.encode()).hexdigest()
+        )
+        verify_kid = self.get_settings("OIDC_VERIFY_KID", True)
+        jwks = cache.get(cache_key)
+        jwk = None if jwks is None else matching_jwk(jwks, header, verify_kid=verify_kid)
+        if jwk is None:
+            jwks = self._fetch_jwks()
+            cache.set(cache_key, jwks, JWKS_CACHE_SECONDS)
+            jwk = matching_jwk(jwks, header, verify_kid=verify_kid)
+        if jwk is None:
+            raise SuspiciousOperation("Could not find a valid JWKS.")
+        return jwt.PyJWK(jwk)
+
+    def _fetch_jwks(self) -> dict:
+        """The provider's JWKS, read from its endpoint; a set without one usable key is not
+        kept (PyJWKSetError)."""
+        response = requests.get(
+            self.OIDC_OP_JWKS_ENDPOINT,
+            verify=self.get_settings("OIDC_VERIFY_SSL", True),
+            timeout=self.config.timeout,
+            proxies=self.get_settings("OIDC_PROXY", None),
+        )
+        response.raise_for_status()
+        jwks = response.json()
+        if not isinstance(jwks, dict):
+            raise SuspiciousOperation("The JWKS is not a JSON object.")
+        jwt.PyJWKSet.from_dict(jwks)
+        return jwks
 
     def _decode(self, token: str, *, require: list[str], audience: bool, issuer: bool) -> dict:
         try:

@@ -60,7 +60,10 @@ class FakeProvider:
         self.id_token_key = self.key
         self.id_token_alg = "RS256"
         self.userinfo_key = self.key
+        self.kid = "cle-1"  # the `kid` of the tokens it signs (None: no `kid`)
         self.discovery_up = True
+        self.jwks_up = True
+        self.jwks_requests = 0
         self.token_status = 200
         self.authorization = None  # the query of the last authorization request
         self.token_requests = []
@@ -70,9 +73,18 @@ class FakeProvider:
         return self.authorization
 
     def _sign(self, claims, key, alg="RS256"):
+        headers = {"kid": self.kid} if self.kid is not None else {}
         if alg.startswith("HS"):
-            return jwt.encode(claims, CLIENT_SECRET, algorithm=alg, headers={"kid": "cle-1"})
-        return jwt.encode(claims, key, algorithm=alg, headers={"kid": "cle-1"})
+            return jwt.encode(claims, CLIENT_SECRET, algorithm=alg, headers=headers)
+        return jwt.encode(claims, key, algorithm=alg, headers=headers)
+
+    def rotate(self, kid, *, publish=True):
+        """Sign from now on with a new key named `kid`; `publish`: the JWKS offers it (alone)."""
+        self.kid = kid
+        self.id_token_key = self.userinfo_key = self.other_key
+        if publish:
+            jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.other_key.public_key()))
+            self.jwks = {"keys": [{**jwk, "kid": kid, "use": "sig", "alg": "RS256"}]}
 
     def sub(self):
         return hashlib.sha256(self.email.strip().lower().encode()).hexdigest()
@@ -128,6 +140,9 @@ class FakeProvider:
                 },
             )
         if url == ISSUER + "/jwks":
+            self.jwks_requests += 1
+            if not self.jwks_up:
+                raise requests.ConnectionError("connection refused")
             return _response(url, json_body=self.jwks)
         if url == ISSUER + "/userinfo":
             assert kwargs["headers"]["Authorization"] == "Bearer jeton-d-acces"
@@ -587,6 +602,135 @@ def test_a_password_login_never_reaches_the_provider(agent, client, op):
 
     assert response.status_code == 200
     assert op.token_requests == []
+
+
+# --- The provider's keys (its JWKS), kept in the cache ----------------------------------------
+
+
+def log_in_again(client, op):
+    client.logout()
+    start(client, op)
+    return come_back(client, op)
+
+
+def test_two_logins_in_a_row_read_the_jwks_once(agent, client, op):
+    start(client, op)
+    assert come_back(client, op).status_code == 302
+
+    response = log_in_again(client, op)
+
+    assert response.status_code == 302
+    assert logged_in_user(client) == str(agent.pk)
+    # The ID token and the UserInfo of both logins: one read of the JWKS.
+    assert op.jwks_requests == 1
+
+
+def test_with_the_keys_cached_an_outage_of_the_jwks_endpoint_refuses_nobody(agent, client, op):
+    start(client, op)
+    come_back(client, op)
+    op.jwks_up = False
+
+    response = log_in_again(client, op)
+
+    assert response.status_code == 302
+    assert logged_in_user(client) == str(agent.pk)
+    assert op.jwks_requests == 1
+
+
+def test_a_key_rotation_reads_the_jwks_again_once_and_logs_in(agent, client, op):
+    start(client, op)
+    come_back(client, op)
+    op.rotate("cle-2")  # the provider signs with a new key, the only one of its JWKS
+
+    response = log_in_again(client, op)
+
+    assert response.status_code == 302
+    assert logged_in_user(client) == str(agent.pk)
+    assert op.jwks_requests == 2  # the cached set lacked cle-2: read once more
+    # The new set is kept: the next login reads nothing.
+    assert log_in_again(client, op).status_code == 302
+    assert op.jwks_requests == 2
+    assert ExternalLogin.objects.filter(user=agent).count() == 3
+
+
+@pytest.mark.parametrize(("warm", "reads"), [(True, 2), (False, 1)], ids=["warm", "cold"])
+def test_a_key_in_neither_the_cached_nor_the_fresh_jwks_is_refused(
+    agent, client, op, caplog, warm, reads
+):
+    if warm:
+        start(client, op)
+        come_back(client, op)
+        client.logout()
+    op.rotate("cle-inconnue", publish=False)  # signed with a key the JWKS does not offer
+    start(client, op)
+
+    with caplog.at_level(logging.WARNING, logger=SECURITY):
+        response = come_back(client, op)
+
+    assert response.status_code == 400
+    assert "ne porte pas une signature valide de ProConnect" in response.content.decode()
+    assert logged_in_user(client) is None
+    assert ExternalLogin.objects.filter(user=agent).count() == int(warm)
+    assert "ProConnect login refused (signature)" in caplog.text
+    # One more read when the cached set lacks the key, none after a set just read.
+    assert op.jwks_requests == reads
+
+
+@pytest.mark.parametrize("warm", [False, True], ids=["cold-cache", "rotation"])
+def test_the_jwks_endpoint_down_when_the_key_is_needed_is_unavailable(
+    agent, client, op, caplog, warm
+):
+    if warm:
+        start(client, op)
+        come_back(client, op)
+        client.logout()
+        op.rotate("cle-2")
+    op.jwks_up = False
+    start(client, op)
+
+    with caplog.at_level(logging.WARNING, logger=SECURITY):
+        response = come_back(client, op)
+
+    assert response.status_code == 503
+    assert "ProConnect ne répond pas pour le moment" in response.content.decode()
+    assert logged_in_user(client) is None
+    assert "ProConnect login refused (unavailable)" in caplog.text
+    # Nothing of the failed read is kept: once the endpoint is back, the login works.
+    op.jwks_up = True
+    assert log_in_again(client, op).status_code == 302
+    assert logged_in_user(client) == str(agent.pk)
+
+
+@pytest.mark.parametrize(("verify_kid", "status"), [(True, 400), (False, 302)])
+def test_a_token_without_kid_is_matched_as_mozilla_django_oidc_does(
+    agent, client, op, settings, verify_kid, status
+):
+    settings.OIDC_VERIFY_KID = verify_kid
+    op.kid = None
+    start(client, op)
+
+    assert come_back(client, op).status_code == status
+
+
+def test_the_key_matched_has_the_kid_and_the_alg_of_the_token():
+    from accounts.proconnect import matching_jwk
+
+    jwks = {
+        "keys": [
+            {"kty": "RSA", "kid": "a", "alg": "RS256", "n": "1"},
+            {"kty": "RSA", "kid": "b", "alg": "ES256", "n": "2"},
+            {"kty": "RSA", "kid": "b", "n": "3"},
+            "pas une clé",
+        ]
+    }
+
+    assert matching_jwk(jwks, {"kid": "a", "alg": "RS256"})["n"] == "1"
+    assert matching_jwk(jwks, {"kid": "b", "alg": "RS256"})["n"] == "3"
+    assert matching_jwk(jwks, {"kid": "a", "alg": "ES256"}) is None
+    assert matching_jwk(jwks, {"kid": "c", "alg": "RS256"}) is None
+    assert matching_jwk(jwks, {"alg": "ES256"}, verify_kid=False)["n"] == "3"  # the last one
+    with pytest.raises(KeyError):
+        matching_jwk(jwks, {"alg": "RS256"})
 
 
 # --- Logout ---------------------------------------------------------------------------------
