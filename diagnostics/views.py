@@ -204,8 +204,10 @@ def territory_change(request, slug):
 @require_GET
 def territory_history(request, slug):
     project = access.get_territory_project(request.user, slug)
-    changes = TerritoryChange.objects.filter(territory__project=project).select_related("by")
+    changes = TerritoryChange.objects.filter(territory__project=project)
     page = Paginator(changes, 30).get_page(request.GET.get("page"))
+    # The authors by id, not joined: at national scale the join reads the users' table whole.
+    page.object_list = with_authors(page.object_list, author="by")
     return render(request, "diagnostics/territory_history.html", {"project": project, "page": page})
 
 

@@ -229,6 +229,8 @@ RESOURCE_CATEGORIES = [
 # ACI resources come from the calculation, never typed: users add the other categories.
 EDITABLE_RESOURCE_CATEGORIES = [Category.AUTRE_RESSOURCE]
 GENERAL_PART = ""
+# The parts of a budget: its general functioning, then one per ACI mission.
+PART_CHOICES = [(GENERAL_PART, "Fonctionnement général"), *AciMission.choices]
 
 
 class BudgetLine(Versioned):
@@ -236,8 +238,9 @@ class BudgetLine(Versioned):
 
     budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="lines")
     number = models.PositiveIntegerField("numéro", editable=False)
-    part = models.CharField("partie", max_length=20, blank=True, default=GENERAL_PART)
-    value_labels = {"part": [(GENERAL_PART, "Fonctionnement général"), *AciMission.choices]}
+    part = models.CharField(
+        "partie", max_length=20, choices=PART_CHOICES, blank=True, default=GENERAL_PART
+    )
     side = models.CharField("côté", max_length=10, choices=Side.choices)
     category = models.CharField("catégorie", max_length=20, choices=Category.choices)
     label = models.CharField("libellé", max_length=200)

@@ -145,3 +145,21 @@ def test_with_authors_reads_every_author_in_one_query(demo, client, django_asser
     assert [entry.by for entry in entries] == authors
     assert records[0].history_user_id is None
     assert records[1].history_user_id == demo["users"]["claire.martin"].pk
+
+
+def test_the_territory_journal_names_its_authors_without_joining_the_users_table(demo, client):
+    """TerritoryChange is no historical record: its author is `by`, read by id all the same."""
+    diagnostics_services.territory_add_commune(project=demo["projects"][PIC], code="34172", by=None)
+    _login(client, demo["users"]["sophie.garnier"])
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("diagnostics:territory-history", args=[PIC]))
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "<td>Claire Martin</td>" in content  # the demo territory, drawn by its coordinator
+    assert "<td>Système</td>" in content
+    sqls = [q["sql"] for q in queries.captured_queries]
+    assert any("diagnostics_territorychange" in sql for sql in sqls), "the page reads the journal"
+    joined = [sql for sql in sqls if 'JOIN "accounts_user"' in sql]
+    assert joined == [], "a query joined to the users' table"

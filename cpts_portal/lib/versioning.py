@@ -176,20 +176,24 @@ def _display(value) -> str:
     return str(value)
 
 
-def with_authors(records) -> list:
+def with_authors(records, author: str = "history_user") -> list:
     """The historical `records` (a queryset, sliced or not, or any iterable), in their order,
     as a list, each with its `history_user` set: the authors are read with one query by id.
+    `author` names another foreign key to the user, for a journal that is not a history
+    (`by` of a TerritoryChange).
 
     Rather than `select_related("history_user")`: joined to a history, the users' table (75 000
     rows at national scale) is read whole by PostgreSQL (a hash join on a sequential scan,
     ≈ 8 ms a page), while `in_bulk` of the few authors goes through the primary key. A record
     without author (history_user_id None) keeps None: history pages show "Système"."""
     records = list(records)
-    ids = {record.history_user_id for record in records} - {None}
+    author_id = f"{author}_id"
+    ids = {getattr(record, author_id) for record in records} - {None}
     users = get_user_model().objects.in_bulk(ids) if ids else {}
     for record in records:
-        # Cached on the record, its history_user_id untouched (a missing author reads None).
-        type(record).history_user.field.set_cached_value(record, users.get(record.history_user_id))
+        # Cached on the record, its author's id untouched (a missing author reads None).
+        user = users.get(getattr(record, author_id))
+        getattr(type(record), author).field.set_cached_value(record, user)
     return records
 
 
@@ -278,7 +282,7 @@ def is_money(field) -> bool:
 
 def value_choices(field) -> list | None:
     """The labels of a field's values: its choices, its array's choices, or those its model
-    declares in `value_labels` (a code stored without choices, a list in a JSON field)."""
+    declares in `value_labels` (codes kept in a JSON list, which has no choices)."""
     base = getattr(field, "base_field", None)
     declared = getattr(field.model, "value_labels", {}).get(field.name)
     return field.flatchoices or (base.flatchoices if base is not None else None) or declared or None

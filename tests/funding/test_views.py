@@ -6,14 +6,16 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cpts_portal.lib.pdf import PdfResourceError, static_file
+from cpts_portal.lib.versioning import save_versioned, value_choices
 from demo.funding import DEMO_PDF
-from funding.models import Budget, BudgetLine, Grant
+from funding.models import GENERAL_PART, Budget, BudgetLine, Grant
 from funding.services import budget_line_create
 
 pytestmark = pytest.mark.django_db
@@ -547,6 +549,35 @@ def test_budget_history_lists_the_settings_changes(demo, login):
     content = response.content.decode()
     assert "Claire Martin" in content and "modification" in content
     assert "60000" in content
+
+
+def test_line_history_names_the_parts_of_the_line(demo, login):
+    """The part is a code ("" or a mission): the history shows the labels of its choices."""
+    claire = demo["users"]["claire.martin"]
+    line = BudgetLine.objects.get(budget__project__slug=PIC, part="acces_soins", number=5)
+    save_versioned(line, version=line.version, by=claire, fields={"part": "parcours"})
+
+    content = login(claire).get(url("line-history", PIC, 5)).content.decode()
+
+    assert "<dt>Partie</dt>" in content
+    assert "Accès aux soins (missions 1a et 1b)</del>" in content
+    assert "<ins>Parcours pluriprofessionnels (mission 2)</ins>" in content
+
+
+def test_a_line_of_a_mission_removed_from_the_contract_stays_valid(demo):
+    """The parts are the choices of the field: every ACI mission, contracted or not."""
+    line = BudgetLine.objects.get(budget__project__slug=PIC, part="acces_soins", number=5)
+    Budget.objects.filter(pk=line.budget_id).update(missions=["parcours"])
+    line.refresh_from_db()
+
+    line.full_clean()  # a mission no longer contracted
+    line.part = GENERAL_PART
+    line.full_clean()
+    assert dict(value_choices(BudgetLine._meta.get_field("part")))[""] == "Fonctionnement général"
+    line.part = "inconnue"
+    with pytest.raises(ValidationError) as refused:
+        line.full_clean()
+    assert set(refused.value.message_dict) == {"part"}
 
 
 def test_project_simulator_of_a_signed_contract_keeps_its_bareme(demo, login):
