@@ -394,3 +394,29 @@ def test_the_overview_estimates_each_year_as_its_year_page(demo, login):
         assert overview.expected == page.expected and overview.unknown == page.unknown
         estimated |= {line.rate for line in page.funding.lines if line.is_variable}
     assert len(estimated) > 2  # measured rates, not only 100 %
+
+
+def test_a_contract_without_a_deposit_on_the_portal_still_has_its_deadlines(demo, login):
+    """A CPTS taken on already under contract (no deposit made through the portal): its
+    deadlines page reads the contract all the same (the page usually reads it with the
+    latest deposit)."""
+    import datetime as dt
+
+    from projects.models import Contract
+
+    project = demo["projects"]["pic-saint-loup"]
+    assert not project.deposits.exists()
+    signed = dt.date(2025, 3, 3)
+    Contract.objects.create(
+        project=project,
+        signature_date=signed,
+        cpts_signed_date=signed,
+        cpam_signed_date=signed,
+        ars_signed_date=signed,
+    )
+    page = login(demo["users"]["claire.martin"]).get(
+        reverse("lifecycle:deadlines", args=[project.slug])
+    )
+    assert page.status_code == 200
+    assert "Fin du contrat ACI (5 ans)" in page.content.decode()
+    assert "02/03/2030" in page.content.decode()
