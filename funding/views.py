@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cpts_portal.lib.downloads import content_response, file_response
-from cpts_portal.lib.fragments import Fragments
+from cpts_portal.lib.fragments import Fragments, render_kept
 from cpts_portal.lib.urls import url_maker
 from cpts_portal.lib.versioning import EditConflict, conflict_panel, history_entries, with_authors
 from geo.population import TIER_UPPER_BOUNDS
@@ -162,6 +162,10 @@ def _budget(project) -> Budget | None:
 # The empty "add a line" fields of each table, written once per process (they depend only
 # on the table's anchor: cpts_portal.lib.fragments); a submitted form is written afresh.
 ADD_FIELDS = Fragments(size=200)
+# Each table of the budget page as shown, kept per process under what it shows (its rows,
+# amounts, the lines' versions, the reader's right to edit): most of the page's time was
+# writing them again unchanged.
+TABLES = Fragments(size=3000)
 
 
 def _add_fields(table, form=None) -> SafeString:
@@ -179,6 +183,8 @@ def _add_fields(table, form=None) -> SafeString:
 
 def _budget_context(request, project, budget, **extra) -> dict:
     view = None
+    can_edit = request.user.has_perm(access.CHANGE, project)
+    line_create_url = reverse("funding:line-create", args=[project.slug])
     if budget is not None:
         budget.project = project
         view = budget_view(
@@ -199,19 +205,59 @@ def _budget_context(request, project, budget, **extra) -> dict:
         "project": project,
         "budget": budget,
         "view": view,
-        "can_edit": request.user.has_perm(access.CHANGE, project),
-        "line_create_url": reverse("funding:line-create", args=[project.slug]),
+        "can_edit": can_edit,
+        "line_create_url": line_create_url,
         "active": "budget",
         "page_title": "Budget prévisionnel",
         **extra,
     }
 
 
+def _line_key(line) -> tuple | None:
+    return None if line is None else (line.number, line.version)
+
+
+def _table_key(table, context) -> tuple:
+    """Everything a table of the page shows (funding/_budget_part.html)."""
+    rows = tuple(
+        (side, row.label, row.category, row.amount, _line_key(row.line))
+        for side, rows in (("expense", table.expenses), ("resource", table.resources))
+        for row in rows
+    )
+    return (
+        context["project"].slug,
+        context["can_edit"],
+        context["line_create_url"],
+        get_language(),
+        table.part,
+        table.title,
+        table.contracted,
+        rows,
+    )
+
+
+def _kept_tables(request, context) -> None:
+    """Each table of the page written once per content (TABLES), with this request's CSRF
+    token in its forms."""
+    for table in context["view"].tables:
+        table.html = render_kept(
+            TABLES,
+            _table_key(table, context),
+            request,
+            "funding/_budget_part.html",
+            {key: context[key] for key in ("project", "can_edit", "line_create_url")}
+            | {"table": table},
+        )
+
+
 @require_GET
 def budget_detail(request, slug):
     project = access.get_project(request.user, slug)
     budget = _budget(project)
-    return render(request, "funding/budget.html", _budget_context(request, project, budget))
+    context = _budget_context(request, project, budget)
+    if budget is not None:
+        _kept_tables(request, context)
+    return render(request, "funding/budget.html", context)
 
 
 @require_POST

@@ -6,7 +6,9 @@ HTML of a row's form depends only on the row as saved (its version and last save
 the key: any save changes them), on the ids of the page and on the choices it offers (their
 signature is in the key). It is kept in a bounded, least-recently-used table of the process:
 a deploy (a new process) starts empty, so no markup of an older code ever outlives it, and a
-form the user submitted (bound, possibly with errors) is never taken from here.
+form the user submitted (bound, possibly with errors) is never taken from here. The budget
+page keeps its tables the same way (render_kept): their forms get the CSRF token of the
+request that shows them.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 
@@ -46,3 +50,22 @@ class Fragments:
 def record_key(instance) -> tuple:
     """What identifies one saved state of a versioned record."""
     return (instance._meta.label, instance.pk, instance.version, instance.updated_at)
+
+
+# A form inside a kept fragment must carry the CSRF token of the request that shows it: the
+# fragment is written with this placeholder, replaced at each use (render_kept).
+CSRF_PLACEHOLDER = "csrf-placeholder-7d1f3b9e"
+
+
+def render_kept(
+    fragments: Fragments, key: Hashable, request, template: str, context: dict
+) -> SafeString:
+    """`template` rendered with `context` alone (no context processors), kept in `fragments`
+    under `key` — which must name everything the template shows — with the CSRF token of
+    `request` in its forms."""
+
+    def render() -> SafeString:
+        return render_to_string(template, {**context, "csrf_token": CSRF_PLACEHOLDER})
+
+    html = fragments.get_or_render(key, render)
+    return SafeString(html.replace(CSRF_PLACEHOLDER, get_token(request)))

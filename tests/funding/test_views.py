@@ -592,3 +592,57 @@ def test_project_simulator_of_a_signed_contract_keeps_its_bareme(demo, login):
     result = response.context["result"]
     assert result.funding.bareme == "ACI-2019"
     assert result.payments[0].date == dt.date(2026, 9, 1)
+
+
+def _csrf_of_delete_form(content: str, number: int) -> str:
+    form = re.search(
+        rf'<form class="d-inline" method="post" action="[^"]*/lignes/{number}/supprimer/"[^>]*>'
+        r'<input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)">',
+        content,
+    )
+    assert form, f"no delete form for line {number}"
+    return form.group(1)
+
+
+def test_kept_budget_tables_carry_each_readers_own_csrf_token(demo):
+    """The budget tables are written once per content and kept; their forms still carry the
+    CSRF token of the request that shows them: a second person's page, whose tables come from
+    the kept ones, deletes a line with the token it shows (CSRF checks enforced)."""
+    from django.test import Client
+
+    from funding.views import TABLES
+    from tests.factories import make_membership
+
+    TABLES.clear()
+    lines = list(BudgetLine.objects.filter(budget__project__slug=PIC).order_by("number"))
+    assert len(lines) >= 2
+    second_coordinator = make_membership(
+        organisation=demo["organisations"]["cpts-pic-saint-loup"], role="COORDINATOR"
+    ).user
+    pages = {}
+    for user in (demo["users"]["claire.martin"], second_coordinator):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        response = client.get(url("budget-detail", PIC))
+        assert response.context["can_edit"], user
+        content = response.content.decode()
+        assert "csrf-placeholder" not in content
+        pages[user.pk] = (client, content)
+    (first, first_page), (second, second_page) = pages.values()
+    # The second page is the kept one: same tables, its own token.
+    line = lines[1]
+    token = _csrf_of_delete_form(second_page, line.number)
+    assert token != _csrf_of_delete_form(first_page, line.number)
+    refused = second.post(
+        url("line-delete", PIC, line.number), {"version": line.version}
+    )  # no token: refused
+    assert refused.status_code == 403
+    deleted = second.post(
+        url("line-delete", PIC, line.number),
+        {"version": line.version, "csrfmiddlewaretoken": token},
+    )
+    assert deleted.status_code in (200, 302)
+    assert not BudgetLine.objects.filter(pk=line.pk).exists()
+    # The table changed: the next page shows it without the line.
+    again = first.get(url("budget-detail", PIC)).content.decode()
+    assert f"/lignes/{line.number}/supprimer/" not in again
