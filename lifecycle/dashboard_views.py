@@ -17,7 +17,7 @@ from . import dashboard
 def deadlines_dashboard(request, slug):
     project = access.get_project_for_user(request.user, slug, perm="projects.view_team")
     rows = dashboard.classify(dashboard.project_deadlines(project))
-    feed = CalendarFeed.objects.filter(user=request.user, project=project).first()
+    feed = CalendarFeed.objects.filter(user=request.user, project=project).exists()
     # The clear token exists only in the session, from its issue to this page's next display.
     token = request.session.pop(_issued_token_key(project), None) if feed else None
     return render(
