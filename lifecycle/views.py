@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.models import Membership
+from cpts_portal.lib.fragments import Fragments, render_kept
 from cpts_portal.lib.pagination import page_of
 from cpts_portal.lib.urls import url_maker
 from geo.models import Departement
@@ -162,6 +163,9 @@ def _filtered_page(request, queryset, departements, *, total: int | None = None)
         PAGE_SIZE,
         count=None if filtered else total,
     )
+    detail_url = url_maker("lifecycle:project-detail")
+    for project in page:  # each row's link, from one reversed prefix
+        project.detail_url = detail_url(project.slug)
     query = request.GET.copy()
     query.pop("page", None)
     return project_filter, page, query.urlencode()
@@ -182,9 +186,6 @@ def review_queue(request):
     today = timezone.localdate()
     queue.attach_clocks(rows, today)
     queue.attach_lateness(rows, today)
-    detail_url = url_maker("lifecycle:project-detail")
-    for project in rows:
-        project.detail_url = detail_url(project.slug)
     return render(
         request,
         "lifecycle/review_queue.html",
@@ -208,6 +209,27 @@ def analyst_overview(request):
             "filter": project_filter,
             "page": page,
             "query": query,
+            "by_area_html": _by_area_html(request, figures),
             **figures,
         },
     )
+
+
+# The overview's table by area, written once per content (a national view: 18 regions by
+# 8 columns); its key is every figure it shows.
+BY_AREA = Fragments(size=500)
+
+
+def _by_area_html(request, figures):
+    by_area = figures["by_area"]
+    rows = tuple(
+        (row["code"], row["name"], tuple(row["counts"]), row.get("contracts"), row.get("committed"))
+        for row in by_area["rows"]
+    )
+    key = (
+        by_area["by_region"],
+        tuple(figures["stages"]),
+        rows,
+        tuple(sorted(by_area["totals"].items())),
+    )
+    return render_kept(BY_AREA, key, request, "lifecycle/_by_area.html", figures)

@@ -264,6 +264,16 @@ def test_the_overview_figures_are_kept_until_the_data_changes(demo, login):
     assert len(cached.captured_queries) < len(recomputed.captured_queries)
     assert second.context["total"] == first.context["total"] + 1
 
+    # The table by area is written once per content: the new figures show at once.
+    def area_row(response, code):
+        html = response.content.decode()
+        start = html.index(f"({code})</th>")
+        return html[start : html.index("</tr>", start)]
+
+    assert area_row(second, "34") != area_row(first, "34") or area_row(second, "30") != area_row(
+        first, "30"
+    )
+
 
 def test_the_analyst_sees_each_departement_with_the_funding_committed(demo, login):
     from projects.models import Contract, Project
