@@ -613,22 +613,26 @@ def log_in_again(client, op):
     return come_back(client, op)
 
 
-def test_two_logins_in_a_row_read_the_jwks_once(agent, client, op):
-    start(client, op)
-    assert come_back(client, op).status_code == 302
-
-    response = log_in_again(client, op)
-
-    assert response.status_code == 302
-    assert logged_in_user(client) == str(agent.pk)
-    # The ID token and the UserInfo of both logins: one read of the JWKS.
-    assert op.jwks_requests == 1
-
-
-def test_with_the_keys_cached_an_outage_of_the_jwks_endpoint_refuses_nobody(agent, client, op):
+def logged_out_after_a_login(client, op):
     start(client, op)
     come_back(client, op)
-    op.jwks_up = False
+    client.logout()
+
+
+def come_back_watched(client, op, caplog):
+    """A login's return from ProConnect, the security log recorded."""
+    start(client, op)
+    with caplog.at_level(logging.WARNING, logger=SECURITY):
+        return come_back(client, op)
+
+
+@pytest.mark.parametrize("endpoint_down", [False, True], ids=["up", "down"])
+def test_two_logins_in_a_row_read_the_jwks_once(agent, client, op, endpoint_down):
+    """The ID token and the UserInfo of both logins: one read of the JWKS; with the keys
+    kept, an outage of the JWKS endpoint refuses nobody."""
+    start(client, op)
+    assert come_back(client, op).status_code == 302
+    op.jwks_up = not endpoint_down
 
     response = log_in_again(client, op)
 
@@ -658,14 +662,10 @@ def test_a_key_in_neither_the_cached_nor_the_fresh_jwks_is_refused(
     agent, client, op, caplog, warm, reads
 ):
     if warm:
-        start(client, op)
-        come_back(client, op)
-        client.logout()
+        logged_out_after_a_login(client, op)
     op.rotate("cle-inconnue", publish=False)  # signed with a key the JWKS does not offer
-    start(client, op)
 
-    with caplog.at_level(logging.WARNING, logger=SECURITY):
-        response = come_back(client, op)
+    response = come_back_watched(client, op, caplog)
 
     assert response.status_code == 400
     assert "ne porte pas une signature valide de ProConnect" in response.content.decode()
@@ -681,15 +681,11 @@ def test_the_jwks_endpoint_down_when_the_key_is_needed_is_unavailable(
     agent, client, op, caplog, warm
 ):
     if warm:
-        start(client, op)
-        come_back(client, op)
-        client.logout()
+        logged_out_after_a_login(client, op)
         op.rotate("cle-2")
     op.jwks_up = False
-    start(client, op)
 
-    with caplog.at_level(logging.WARNING, logger=SECURITY):
-        response = come_back(client, op)
+    response = come_back_watched(client, op, caplog)
 
     assert response.status_code == 503
     assert "ProConnect ne répond pas pour le moment" in response.content.decode()
