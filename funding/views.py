@@ -225,9 +225,8 @@ def _table_key(table, context) -> tuple:
         for row in rows
     )
     return (
-        context["project"].slug,
+        context["project"].slug,  # the URLs of the table's forms are the project's
         context["can_edit"],
-        context["line_create_url"],
         get_language(),
         table.part,
         table.title,

@@ -22,17 +22,10 @@ from .models import ContractFact
 
 def project_deadlines(project: Project) -> list[Deadline]:
     items = []
-    # Project.current_deposit, with its decision (the clock reads it) and the project's
-    # contract, in one query; a project without a deposit (one taken on under contract) has
-    # its contract read apart.
-    deposit = (
-        project.deposits.select_related("decision", "project__contract").order_by("-number").first()
-    )
+    # The current deposit with its decision (the clock reads it), and the contract.
+    deposit, contract = project.deposit_and_contract("decision")
     if deposit is not None:
         items.append(review_deadline(project, deposit))
-        contract = getattr(deposit.project, "contract", None)
-    else:
-        contract = Contract.objects.filter(project=project).first()
     signature = contract.signature_date if contract else None
     facts = contract_facts(project) if contract else {}
     if contract:

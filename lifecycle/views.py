@@ -10,7 +10,7 @@ from cpts_portal.lib.pagination import page_of
 from cpts_portal.lib.urls import url_maker
 from geo.models import Departement
 from projects import access
-from projects.models import Contract, IntentionAnswer, IntentionLetter, Project, State
+from projects.models import IntentionAnswer, IntentionLetter, Project, State
 
 from . import overview, queue, review
 from . import transitions as lifecycle
@@ -84,7 +84,7 @@ def project_detail(request, slug):
             key=lambda m: (rank[m.role], m.user.last_name, m.user.first_name),
         )
     # The current deposit with its decision and who took it (the page names him).
-    deposit = project.deposits.select_related("decision__decided_by").order_by("-number").first()
+    deposit, contract = project.deposit_and_contract("decision__decided_by")
     letter = IntentionLetter.objects.filter(project=project).first()
     actions = lifecycle.allowed_actions(project, request.user)
     # What the next step still needs, as its guard says (shown before the button is pressed).
@@ -118,7 +118,7 @@ def project_detail(request, slug):
             "has_letter": letter is not None,
             "intention_answers": intention_summary(letter),
             "progress": review.avis_progress(deposit) if deposit else None,
-            "contract": Contract.objects.filter(project=project).first(),
+            "contract": contract,
         },
     )
 

@@ -161,8 +161,7 @@ class FichePage:
     # Sections of the fiche itself
     @cached_property
     def needs(self) -> list:
-        """The project's active needs (the choices of the "constats" section); the fiche's
-        own needs read with them."""
+        """The project's active needs (the choices of the "constats" section)."""
         return services.need_choices(self.fiche)
 
     def section_form(self, key, *, data=None):

@@ -41,19 +41,23 @@ class ProjectAccess:
         return bool(self.cpts_role or self.review_roles or self.analyst or self.admin)
 
 
+def _scope(organisation: Organisation, prefix: str = "") -> Q | None:
+    """The organisation's scope as a condition on départements (`prefix`: the path to them),
+    None for all of France."""
+    if organisation.scope == Scope.NATIONAL:
+        return None
+    if organisation.scope == Scope.REGION:
+        return Q(**{f"{prefix}region_id": organisation.region_id})
+    return Q(**{f"{prefix}code__in": [d.code for d in organisation.departements.all()]})
+
+
 def _scope_q(organisation: Organisation) -> Q:
     """Projects whose territory touches the organisation's scope."""
-    through = Project.departements.through
-    if organisation.scope == Scope.NATIONAL:
+    scope = _scope(organisation, "departement__")
+    if scope is None:
         return Q(pk__isnull=False)  # not Q(): an empty Q vanishes when OR-ed
-    if organisation.scope == Scope.REGION:
-        return Q(
-            pk__in=through.objects.filter(departement__region_id=organisation.region_id).values(
-                "project_id"
-            )
-        )
-    codes = [d.code for d in organisation.departements.all()]
-    return Q(pk__in=through.objects.filter(departement_id__in=codes).values("project_id"))
+    through = Project.departements.through
+    return Q(pk__in=through.objects.filter(scope).values("project_id"))
 
 
 def _in_scope(organisation: Organisation, project: Project) -> bool:
@@ -97,18 +101,14 @@ def review_departements(user) -> QuerySet[Departement]:
     """The départements of the user's review scopes (the queue's filter): those of a
     départemental body, a region's, or all of France. Read from the memberships already in
     hand, in one small query."""
-    codes, regions = set(), set()
+    condition = Q(pk__in=[])
     for membership in user.active_memberships:
-        if not membership.is_review_role:
-            continue
-        organisation = membership.organisation
-        if organisation.scope == Scope.NATIONAL:
-            return Departement.objects.all()
-        if organisation.scope == Scope.REGION:
-            regions.add(organisation.region_id)
-        else:
-            codes.update(d.code for d in organisation.departements.all())
-    return Departement.objects.filter(Q(code__in=codes) | Q(region_id__in=regions))
+        if membership.is_review_role:
+            scope = _scope(membership.organisation)
+            if scope is None:
+                return Departement.objects.all()
+            condition |= scope
+    return Departement.objects.filter(condition)
 
 
 def analysable_projects(user) -> QuerySet[Project]:

@@ -96,9 +96,19 @@ class Project(models.Model):
     def is_submitted(self) -> bool:
         return self.submitted_at is not None
 
-    def current_deposit(self):
-        """The latest deposit of the projet de santé, or None."""
-        return self.deposits.order_by("-number").first()
+    def current_deposit(self, *related):
+        """The latest deposit of the projet de santé, or None (`related`: what to read with it,
+        as select_related)."""
+        return self.deposits.select_related(*related).order_by("-number").first()
+
+    def deposit_and_contract(self, *related):
+        """(the latest deposit or None, the ACI contract or None): one query, the contract read
+        with the deposit; a project without a deposit (one taken on under contract) has its
+        contract read apart."""
+        deposit = self.current_deposit("project__contract", *related)
+        if deposit is not None:
+            return deposit, getattr(deposit.project, "contract", None)
+        return None, Contract.objects.filter(project=self).first()
 
 
 # The step of domain.md §1 each state belongs to.

@@ -351,7 +351,7 @@ def conflict_context(form: forms.BaseForm, current: Versioned) -> dict:
         elif isinstance(value, models.Model):
             value = str(value)
         else:
-            choices = getattr(model_field, "flatchoices", None) or _flat(
+            choices = (value_choices(model_field) if model_field is not None else None) or _flat(
                 getattr(field, "choices", None)
             )
             money = "€" in label or (model_field is not None and is_money(model_field))

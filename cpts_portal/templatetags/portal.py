@@ -17,6 +17,10 @@ register = template.Library()
 register.filter("euros", euros)
 
 
+def _local(value: dt.datetime) -> dt.datetime:
+    return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
 @register.filter
 def french_date(value):
     """A date, or a date kept as ISO text (e.g. in the session), as 15/03/2026; a datetime is
@@ -27,15 +31,11 @@ def french_date(value):
             value = dt.date.fromisoformat(value)
         except ValueError:
             return value
-    if isinstance(value, dt.datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)
+    if isinstance(value, dt.datetime):
+        value = _local(value)
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
     return value
-
-
-def _local(value: dt.datetime) -> dt.datetime:
-    return timezone.localtime(value) if timezone.is_aware(value) else value
 
 
 @register.filter
@@ -62,8 +62,7 @@ def long_date(value):
     """A date written out as in a letter: "1er décembre 2026" (French writes the first day of
     a month as an ordinal), "2 décembre 2026". A datetime is read in the local time."""
     if isinstance(value, dt.datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        value = value.date()
+        value = _local(value).date()
     if not isinstance(value, dt.date):
         return value
     day = "1er" if value.day == 1 else str(value.day)
